@@ -1,0 +1,1 @@
+"""Package data: the bundled bank-holiday snapshot (generated, do not edit by hand)."""

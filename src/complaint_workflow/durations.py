@@ -1,0 +1,135 @@
+"""How a target is measured: working days, calendar days, weeks or months.
+
+A duration turns an anchor date into a due date, counting forward ("within 15 working days
+of receipt") or backward ("five working days before the hearing"). Each is a small frozen
+value; :data:`Duration` is their union.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, ClassVar, Literal, TypeAlias
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from .errors import PolicyError
+
+if TYPE_CHECKING:
+    from .calendar import WorkingDayCalendar
+
+__all__ = [
+    "CalendarDays",
+    "Duration",
+    "Months",
+    "Weeks",
+    "WorkingDays",
+    "WeekLength",
+]
+
+WeekLength: TypeAlias = Literal["calendar", "working"]
+"""What "a week" means: 7 calendar days, or 5 working days."""
+
+MAX_UNITS = 10_000
+
+
+def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if type(value) is not int or not 1 <= value <= MAX_UNITS:
+        raise PolicyError(
+            f"{type(instance).__name__}.{attribute.name} must be a whole number from 1 to "
+            f"{MAX_UNITS} (got {value!r})"
+        )
+
+
+@attrs.frozen
+class WorkingDays:
+    """``n`` working days: by the end of the ``n``-th working day after day 0.
+
+    Day 0 is the anchor rolled forward to a working day, so this equals
+    ``numpy.busday_offset(anchor, n, roll="forward")``. Backward, it is the ``n``-th working
+    day strictly before the anchor.
+    """
+
+    n: int = attrs.field(validator=_positive)
+    key: ClassVar[str] = "working_days"
+
+    def after(self, anchor: date, calendar: WorkingDayCalendar, week: WeekLength) -> date:
+        """The due date ``n`` working days after ``anchor``."""
+        return calendar.add_working_days(anchor, self.n)
+
+    def before(self, anchor: date, calendar: WorkingDayCalendar, week: WeekLength) -> date:
+        """The ``n``-th working day strictly before ``anchor``."""
+        return calendar.working_days_before(anchor, self.n)
+
+    def __str__(self) -> str:
+        return f"{self.n} working day{'s' * (self.n != 1)}"
+
+
+@attrs.frozen
+class CalendarDays:
+    """``n`` calendar days: due on that date even if it is not a working day."""
+
+    n: int = attrs.field(validator=_positive)
+    key: ClassVar[str] = "calendar_days"
+
+    def after(self, anchor: date, calendar: WorkingDayCalendar, week: WeekLength) -> date:
+        """The date ``n`` days after ``anchor``."""
+        return anchor + timedelta(days=self.n)
+
+    def before(self, anchor: date, calendar: WorkingDayCalendar, week: WeekLength) -> date:
+        """The date ``n`` days before ``anchor``."""
+        return anchor - timedelta(days=self.n)
+
+    def __str__(self) -> str:
+        return f"{self.n} calendar day{'s' * (self.n != 1)}"
+
+
+@attrs.frozen
+class Weeks:
+    """``n`` weeks; the policy's ``week_length`` says whether a week is 7 days or 5 working days."""
+
+    n: int = attrs.field(validator=_positive)
+    key: ClassVar[str] = "weeks"
+
+    def _as(self, week: WeekLength) -> WorkingDays | CalendarDays:
+        return CalendarDays(7 * self.n) if week == "calendar" else WorkingDays(5 * self.n)
+
+    def after(self, anchor: date, calendar: WorkingDayCalendar, week: WeekLength) -> date:
+        """The due date ``n`` weeks after ``anchor``."""
+        return self._as(week).after(anchor, calendar, week)
+
+    def before(self, anchor: date, calendar: WorkingDayCalendar, week: WeekLength) -> date:
+        """The date ``n`` weeks before ``anchor``."""
+        return self._as(week).before(anchor, calendar, week)
+
+    def __str__(self) -> str:
+        return f"{self.n} week{'s' * (self.n != 1)}"
+
+
+@attrs.frozen
+class Months:
+    """``n`` calendar months (``relativedelta``; 31 August + 6 months is 28/29 February)."""
+
+    n: int = attrs.field(validator=_positive)
+    key: ClassVar[str] = "months"
+
+    def after(self, anchor: date, calendar: WorkingDayCalendar, week: WeekLength) -> date:
+        """The date ``n`` months after ``anchor``, not rolled to a working day."""
+        result: date = anchor + relativedelta(months=self.n)
+        return result
+
+    def before(self, anchor: date, calendar: WorkingDayCalendar, week: WeekLength) -> date:
+        """The date ``n`` months before ``anchor``."""
+        result: date = anchor - relativedelta(months=self.n)
+        return result
+
+    def __str__(self) -> str:
+        return f"{self.n} month{'s' * (self.n != 1)}"
+
+
+Duration: TypeAlias = WorkingDays | CalendarDays | Weeks | Months
+"""Any of the four ways a target is measured."""
+
+DURATION_TYPES: dict[str, type[Duration]] = {
+    cls.key: cls for cls in (WorkingDays, CalendarDays, Weeks, Months)
+}

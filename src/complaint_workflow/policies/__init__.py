@@ -1,0 +1,1 @@
+"""Package data: the built-in policy versions as TOML files."""

@@ -1,0 +1,687 @@
+"""Policy versions: the procedure's timescales as data.
+
+A :class:`Policy` is a frozen value read from a TOML file: an id, a title, its source, a set
+of named :class:`Parameters` (one per ambiguity of the texts, PROCEDURE.md §9) and its
+:class:`Target` s. Two ship built in: ``cafcass-2012`` (the written procedure) and
+``cafcass-web`` (the current web page, written as ``cafcass-2012`` evolved). Analysts make
+variants with :meth:`Policy.evolve` or their own files, and compare with :meth:`Policy.diff`.
+
+A policy file names every problem it has: :class:`~complaint_workflow.errors.PolicyError`
+carries the file, the key and what was expected, and nothing else escapes the loader.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, time
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, TypeVar, get_args
+
+import attrs
+
+from .durations import DURATION_TYPES, Duration, WeekLength
+from .errors import PolicyError
+
+if TYPE_CHECKING:
+    from .calendar import WorkingDayCalendar
+
+__all__ = [
+    "ANCHORS",
+    "COMPLAINANTS",
+    "ROUTES",
+    "TARGET_IDS",
+    "TRIGGERS",
+    "Anchor",
+    "Parameters",
+    "Policy",
+    "PolicyChange",
+    "Strength",
+    "Target",
+]
+
+Strength: TypeAlias = Literal["hard", "target"]
+"""``hard``: missing it is a breach. ``target``: "where possible"; missed is ``met-late``."""
+
+Anchor: TypeAlias = Literal["receipt", "contact", "triage", "hearing", "involvement-ended"]
+"""What a target counts from. ``hearing`` counts backward, to a date before the hearing."""
+
+ANCHORS: Final[tuple[str, ...]] = get_args(Anchor)
+ROUTES: Final = ("procedure", "early-resolution", "investigation", "outside-procedure")
+"""Where a target applies: the full procedure (any triage), one triage route, or outside it."""
+COMPLAINANTS: Final = ("adult", "child", "other")
+ASPECTS: Final = (
+    "professional-judgement",
+    "factual-error",
+    "case-management",
+    "conduct",
+    "commissioned-provider",
+)
+TRIGGERS: Final = ("child", *ASPECTS)
+"""What can make a target apply: a child complainant, or an aspect of the complaint (§4.4)."""
+TARGET_IDS: Final = (
+    "forward-to-cst",
+    "contact",
+    "early-resolution",
+    "investigation",
+    "response",
+    "response-before-hearing",
+    "court-notification",
+    "outside-response",
+    "six-month-limit",
+)
+"""The target ids both built-ins use; other code relies on them."""
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_T = TypeVar("_T")
+
+
+def _policy_error(where: str, key: str, expected: str, got: object = None) -> PolicyError:
+    shown = "" if got is None else f" (got {_short(got)})"
+    return PolicyError(f"{where}: {key} must be {expected}{shown}")
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[object, attrs.Attribute[Any], Any], None]:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value not in choices:
+            raise _policy_error(
+                type(instance).__name__, attribute.name, f"one of {', '.join(choices)}", value
+            )
+
+    return check
+
+
+def _each_of(choices: tuple[str, ...]) -> Callable[[object, attrs.Attribute[Any], Any], None]:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, tuple) or any(v not in choices for v in value):
+            raise _policy_error(
+                type(instance).__name__,
+                attribute.name,
+                f"a list of {', '.join(choices)}",
+                value,
+            )
+
+    return check
+
+
+def _to_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    return value if isinstance(value, tuple) else tuple(value) if isinstance(value, list) else value  # type: ignore[return-value]
+
+
+PARAMETER_CHOICES: Final[dict[str, tuple[str, ...]]] = {
+    "week_length": get_args(WeekLength),
+    "six_month_compares": ("received-date", "deemed-receipt"),
+    "response_before_hearing": ("whenever-hearing-known", "only-if-before-limit"),
+    "quick_fix_counts_from": ("escalation", "original-receipt"),
+    "exceptional_counts_from": ("decision", "original-receipt"),
+}
+
+
+@attrs.frozen
+class Parameters:
+    """The named answers to the procedure texts' ambiguities (PROCEDURE.md §9).
+
+    Defaults are the project's reading; ``docs/policies.md`` gives the reason for each.
+    """
+
+    week_length: WeekLength = attrs.field(
+        default="calendar", validator=_one_of(PARAMETER_CHOICES["week_length"])
+    )
+    """"one week" is 7 calendar days (``calendar``) or 5 working days (``working``)."""
+    cutoff: time | None = attrs.field(default=None)
+    """London time after which a complaint counts as received the next day; none by default."""
+    at_risk_working_days: int = attrs.field(default=1)
+    """An open obligation is ``at-risk`` from this many working days before its due date."""
+    delay_extends: bool = attrs.field(default=True)
+    """A delay update sent before the due date extends it to the new expected date (§4.12)."""
+    six_month_compares: Literal["received-date", "deemed-receipt"] = attrs.field(
+        default="received-date", validator=_one_of(PARAMETER_CHOICES["six_month_compares"])
+    )
+    """Which date is held against the six-month limit: the London date received, or day 0."""
+    response_before_hearing: Literal["whenever-hearing-known", "only-if-before-limit"] = (
+        attrs.field(
+            default="whenever-hearing-known",
+            validator=_one_of(PARAMETER_CHOICES["response_before_hearing"]),
+        )
+    )
+    """When the 5-working-days-before-the-hearing target exists."""
+    quick_fix_counts_from: Literal["escalation", "original-receipt"] = attrs.field(
+        default="escalation", validator=_one_of(PARAMETER_CHOICES["quick_fix_counts_from"])
+    )
+    """A quick fix the complainant is unhappy with enters the procedure: counted from when."""
+    exceptional_counts_from: Literal["decision", "original-receipt"] = attrs.field(
+        default="decision", validator=_one_of(PARAMETER_CHOICES["exceptional_counts_from"])
+    )
+    """A late complaint accepted for exceptional circumstances is counted from when."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.cutoff is not None and (
+            not isinstance(self.cutoff, time) or self.cutoff.tzinfo is not None
+        ):
+            raise _policy_error("Parameters", "cutoff", "a naive time such as 17:00", self.cutoff)
+        if type(self.at_risk_working_days) is not int or not 0 <= self.at_risk_working_days <= 60:
+            raise _policy_error(
+                "Parameters", "at_risk_working_days", "a whole number 0-60", self.at_risk_working_days
+            )
+        if type(self.delay_extends) is not bool:
+            raise _policy_error("Parameters", "delay_extends", "true or false", self.delay_extends)
+
+
+PARAMETER_NAMES: Final = tuple(a.name for a in attrs.fields(Parameters))
+
+
+@attrs.frozen
+class Target:
+    """One timescale of the procedure: what is owed, measured how, from what, how firmly.
+
+    ``routes`` says where it applies (``procedure`` covers every complaint in the full
+    procedure); ``triggers``, when not empty, makes it apply only to a child's complaint or
+    one with a listed aspect. ``owed_by="complainant"`` marks a limit on the complainant (the
+    six-month rule), which is not an obligation of Cafcass.
+    """
+
+    id: str = attrs.field()
+    duration: Duration = attrs.field()
+    anchor: Anchor = attrs.field(default="receipt", validator=_one_of(ANCHORS))
+    strength: Strength = attrs.field(default="hard", validator=_one_of(("hard", "target")))
+    clause: str = attrs.field(default="")
+    description: str = attrs.field(default="")
+    routes: tuple[str, ...] = attrs.field(
+        default=("procedure",), converter=_to_tuple, validator=_each_of(ROUTES)
+    )
+    triggers: tuple[str, ...] = attrs.field(
+        default=(), converter=_to_tuple, validator=_each_of(TRIGGERS)
+    )
+    owed_by: Literal["cafcass", "complainant"] = attrs.field(
+        default="cafcass", validator=_one_of(("cafcass", "complainant"))
+    )
+
+    @id.validator
+    def _check_id(self, attribute: attrs.Attribute[str], value: str) -> None:
+        if not isinstance(value, str) or not _ID.match(value):
+            raise _policy_error("Target", "id", "lowercase letters, digits and '-'", value)
+
+    @duration.validator
+    def _check_duration(self, attribute: attrs.Attribute[Duration], value: Duration) -> None:
+        if not isinstance(value, tuple(DURATION_TYPES.values())):
+            raise _policy_error(
+                f"Target {self.id!r}", "duration", "WorkingDays, CalendarDays, Weeks or Months"
+            )
+
+    @property
+    def backward(self) -> bool:
+        """Whether the target counts back from its anchor (a date before the hearing)."""
+        return self.anchor == "hearing"
+
+    def due(self, anchor: date, calendar: WorkingDayCalendar, parameters: Parameters) -> date:
+        """The due date for an anchor date, on a calendar, under the policy's parameters."""
+        if self.backward:
+            return self.duration.before(anchor, calendar, parameters.week_length)
+        return self.duration.after(anchor, calendar, parameters.week_length)
+
+    def describe(self, parameters: Parameters | None = None) -> str:
+        """Plain words: ``'15 working days after receipt'``, ``'1 week (7 calendar days) ...'``."""
+        text = str(self.duration)
+        if parameters is not None and self.duration.key == "weeks":
+            days = 7 * self.duration.n if parameters.week_length == "calendar" else 5 * self.duration.n
+            kind = "calendar" if parameters.week_length == "calendar" else "working"
+            text += f" ({days} {kind} days)"
+        anchor = self.anchor.replace("-", " ")
+        return f"{text} {'before the' if self.backward else 'after'} {anchor}"
+
+
+@attrs.frozen
+class PolicyChange:
+    """One difference between two policies: a dotted path and its value in each."""
+
+    path: str
+    before: str | None
+    after: str | None
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.before or '(none)'} -> {self.after or '(none)'}"
+
+
+def _check_targets(instance: Policy, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, tuple) or not all(isinstance(t, Target) for t in value):
+        raise _policy_error(f"policy {instance.id!r}", "targets", "a tuple of Target")
+    seen: set[str] = set()
+    for t in value:
+        if t.id in seen:
+            raise _policy_error(f"policy {instance.id!r}", "targets", "unique ids", t.id)
+        seen.add(t.id)
+
+
+@attrs.frozen
+class Policy:
+    """A policy version: timescales and parameters under one id.
+
+    >>> web = Policy.builtin("cafcass-web")
+    >>> web.target("investigation").describe()
+    '20 working days after receipt'
+    >>> variant = web.evolve(id="web-15", targets={"investigation": WorkingDays(15)})
+    >>> [str(c) for c in web.diff(variant)]
+    ['id: cafcass-web -> web-15', 'targets.investigation.duration: 20 working days -> 15 working days']
+    """
+
+    id: str = attrs.field()
+    title: str = attrs.field(default="")
+    source: str = attrs.field(default="")
+    targets: tuple[Target, ...] = attrs.field(
+        default=(), converter=_to_tuple, validator=_check_targets
+    )
+    parameters: Parameters = attrs.field(factory=Parameters)
+
+    @id.validator
+    def _check_id(self, attribute: attrs.Attribute[str], value: str) -> None:
+        if not isinstance(value, str) or not _ID.match(value):
+            raise _policy_error("Policy", "id", "lowercase letters, digits and '-'", value)
+
+    # ----------------------------------------------------------------- loading
+
+    @staticmethod
+    def builtin_ids() -> tuple[str, ...]:
+        """The ids of the policies shipped with the library."""
+        return BUILTIN_IDS
+
+    @classmethod
+    def builtin(cls, policy_id: str) -> Policy:
+        """A built-in policy: ``cafcass-2012`` or ``cafcass-web``."""
+        if policy_id not in BUILTIN_IDS:
+            raise PolicyError(
+                f"unknown policy {_short(policy_id)}; expected one of {', '.join(BUILTIN_IDS)} "
+                "or a path to a .toml file"
+            )
+        return _builtin(policy_id)
+
+    @classmethod
+    def from_toml(cls, path: str | os.PathLike[str]) -> Policy:
+        """Read a policy from a TOML file (see ``docs/policies.md`` for the format)."""
+        where = os.fspath(path)
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as exc:
+            raise PolicyError(f"{where}: cannot read the file ({exc.strerror})") from None
+        return _load(raw, where, Path(path).resolve().parent, depth=0)
+
+    @classmethod
+    def from_toml_text(cls, text: str | bytes, *, name: str = "<string>") -> Policy:
+        """Read a policy from TOML text; ``name`` stands for the file in messages."""
+        raw = text.encode("utf-8") if isinstance(text, str) else text
+        return _load(raw, name, Path.cwd(), depth=0)
+
+    @classmethod
+    def load(cls, id_or_path: str | os.PathLike[str]) -> Policy:
+        """A built-in by id, or a TOML file by path."""
+        if isinstance(id_or_path, str) and id_or_path in BUILTIN_IDS:
+            return cls.builtin(id_or_path)
+        if isinstance(id_or_path, str) and not id_or_path.endswith(".toml"):
+            return cls.builtin(id_or_path)  # raises a clear "unknown policy"
+        return cls.from_toml(id_or_path)
+
+    def to_toml(self) -> str:
+        """This policy as a self-contained TOML document; ``from_toml_text`` reads it back equal."""
+        lines = [f"id = {_toml_str(self.id)}"]
+        if self.title:
+            lines.append(f"title = {_toml_str(self.title)}")
+        if self.source:
+            lines.append(f"source = {_toml_str(self.source)}")
+        lines += ["", "[parameters]"]
+        for name in PARAMETER_NAMES:
+            value = getattr(self.parameters, name)
+            if value is not None:
+                lines.append(f"{name} = {_toml_value(value)}")
+        for t in self.targets:
+            lines += ["", "[[targets]]", f"id = {_toml_str(t.id)}"]
+            lines.append(f"{t.duration.key} = {t.duration.n}")
+            lines.append(f"anchor = {_toml_str(t.anchor)}")
+            lines.append(f"strength = {_toml_str(t.strength)}")
+            if t.clause:
+                lines.append(f"clause = {_toml_str(t.clause)}")
+            if t.description:
+                lines.append(f"description = {_toml_str(t.description)}")
+            lines.append(f"routes = {_toml_value(t.routes)}")
+            if t.triggers:
+                lines.append(f"triggers = {_toml_value(t.triggers)}")
+            if t.owed_by != "cafcass":
+                lines.append(f"owed_by = {_toml_str(t.owed_by)}")
+        return "\n".join(lines) + "\n"
+
+    # ----------------------------------------------------------------- using
+
+    def get(self, target_id: str) -> Target | None:
+        """The target with this id, or ``None``."""
+        return next((t for t in self.targets if t.id == target_id), None)
+
+    def target(self, target_id: str) -> Target:
+        """The target with this id; :class:`PolicyError` if the policy has none."""
+        found = self.get(target_id)
+        if found is None:
+            raise PolicyError(
+                f"policy {self.id!r} has no target {_short(target_id)}; it has "
+                f"{', '.join(t.id for t in self.targets)}"
+            )
+        return found
+
+    def evolve(
+        self,
+        *,
+        id: str | None = None,
+        title: str | None = None,
+        source: str | None = None,
+        targets: Mapping[str, Target | Duration | None] | None = None,
+        parameters: Mapping[str, Any] | None = None,
+    ) -> Policy:
+        """A variant of this policy; every change is validated as a file would be.
+
+        ``targets`` maps a target id to a new :class:`Target` (replacing or adding it), to a
+        duration (changing only how it is measured), or to ``None`` (dropping it).
+        ``parameters`` maps parameter names to new values.
+        """
+        new_targets = list(self.targets)
+        for target_id, change in (targets or {}).items():
+            index = next((i for i, t in enumerate(new_targets) if t.id == target_id), None)
+            if change is None:
+                if index is None:
+                    raise _policy_error(f"evolve of {self.id!r}", f"targets[{target_id!r}]",
+                                        "an existing target id to drop")
+                del new_targets[index]
+            elif isinstance(change, Target):
+                if change.id != target_id:
+                    raise _policy_error(f"evolve of {self.id!r}", f"targets[{target_id!r}]",
+                                        "a Target with the same id", change.id)
+                if index is None:
+                    new_targets.append(change)
+                else:
+                    new_targets[index] = change
+            elif isinstance(change, tuple(DURATION_TYPES.values())):
+                if index is None:
+                    raise _policy_error(f"evolve of {self.id!r}", f"targets[{target_id!r}]",
+                                        "an existing target id (pass a Target to add one)")
+                new_targets[index] = attrs.evolve(new_targets[index], duration=change)
+            else:
+                raise _policy_error(f"evolve of {self.id!r}", f"targets[{target_id!r}]",
+                                    "a Target, a duration or None", change)
+        new_parameters = self.parameters
+        if parameters:
+            unknown = sorted(set(parameters) - set(PARAMETER_NAMES))
+            if unknown:
+                raise _policy_error(f"evolve of {self.id!r}", f"parameters.{unknown[0]}",
+                                    f"one of {', '.join(PARAMETER_NAMES)}")
+            new_parameters = attrs.evolve(self.parameters, **parameters)
+        return Policy(
+            id=self.id if id is None else id,
+            title=self.title if title is None else title,
+            source=self.source if source is None else source,
+            targets=tuple(new_targets),
+            parameters=new_parameters,
+        )
+
+    def diff(self, other: Policy) -> tuple[PolicyChange, ...]:
+        """What differs from ``self`` to ``other``, path by path (empty if equal)."""
+        changes: list[PolicyChange] = []
+        for name in ("id", "title", "source"):
+            a, b = getattr(self, name), getattr(other, name)
+            if a != b:
+                changes.append(PolicyChange(name, a, b))
+        for name in PARAMETER_NAMES:
+            a, b = getattr(self.parameters, name), getattr(other.parameters, name)
+            if a != b:
+                changes.append(PolicyChange(f"parameters.{name}", _plain(a), _plain(b)))
+        mine = {t.id: t for t in self.targets}
+        theirs = {t.id: t for t in other.targets}
+        for target_id in [*mine, *(i for i in theirs if i not in mine)]:
+            a_t, b_t = mine.get(target_id), theirs.get(target_id)
+            if a_t is None or b_t is None:
+                changes.append(
+                    PolicyChange(
+                        f"targets.{target_id}",
+                        None if a_t is None else a_t.describe(self.parameters),
+                        None if b_t is None else b_t.describe(other.parameters),
+                    )
+                )
+                continue
+            for field in attrs.fields(Target):
+                a, b = getattr(a_t, field.name), getattr(b_t, field.name)
+                if a != b:
+                    changes.append(
+                        PolicyChange(f"targets.{target_id}.{field.name}", _plain(a), _plain(b))
+                    )
+        return tuple(changes)
+
+
+def _plain(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        return ", ".join(map(str, value)) or "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, time):
+        return value.isoformat("minutes")
+    return str(value)
+
+
+def _toml_str(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in escaped)
+    return f'"{escaped}"'
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, time):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml_str(str(v)) for v in value) + "]"
+    return _toml_str(str(value))
+
+
+# --------------------------------------------------------------------- the loader
+
+_TOP_KEYS: Final = frozenset({"id", "title", "source", "extends", "drop", "parameters", "targets"})
+_TARGET_KEYS: Final = frozenset(
+    {"id", "anchor", "strength", "clause", "description", "routes", "triggers", "owed_by"}
+    | set(DURATION_TYPES)
+)
+_MAX_EXTENDS: Final = 8
+
+
+def _get(table: Mapping[str, Any], key: str, kind: type[_T], where: str, path: str,
+         expected: str) -> _T | None:
+    if key not in table:
+        return None
+    value = table[key]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise _policy_error(where, path, expected, value)
+    return value
+
+
+def _str_list(value: Any, where: str, path: str, choices: tuple[str, ...]) -> tuple[str, ...]:
+    if not isinstance(value, list) or any(not isinstance(v, str) or v not in choices
+                                           for v in value):
+        raise _policy_error(where, path, f"a list drawn from {', '.join(choices)}", value)
+    return tuple(value)
+
+
+def _parse_parameters(table: Any, where: str, base: Parameters) -> Parameters:
+    if not isinstance(table, dict):
+        raise _policy_error(where, "parameters", "a table", table)
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        path = f"parameters.{key}"
+        if key not in PARAMETER_NAMES:
+            raise _policy_error(where, path, f"one of {', '.join(PARAMETER_NAMES)} (unknown key)")
+        if key == "cutoff":
+            if isinstance(value, str):
+                try:
+                    value = time.fromisoformat(value) if value else None
+                except ValueError:
+                    raise _policy_error(where, path, "a time such as 17:00", value) from None
+            if value is not None and (not isinstance(value, time) or value.tzinfo is not None):
+                raise _policy_error(where, path, "a time such as 17:00", value)
+        elif key == "at_risk_working_days":
+            if type(value) is not int or not 0 <= value <= 60:
+                raise _policy_error(where, path, "a whole number 0-60", value)
+        elif key == "delay_extends":
+            if type(value) is not bool:
+                raise _policy_error(where, path, "true or false", value)
+        else:
+            choices = PARAMETER_CHOICES[key]
+            if value not in choices:
+                raise _policy_error(where, path, f"one of {', '.join(choices)}", value)
+        values[key] = value
+    return attrs.evolve(base, **values)
+
+
+def _parse_target(table: Any, index: int, where: str, base: Target | None) -> Target:
+    path = f"targets[{index}]"
+    if not isinstance(table, dict):
+        raise _policy_error(where, path, "a table ([[targets]])", table)
+    unknown = sorted(set(table) - _TARGET_KEYS)
+    if unknown:
+        raise _policy_error(
+            where, f"{path}.{unknown[0]}", f"one of {', '.join(sorted(_TARGET_KEYS))} (unknown key)"
+        )
+    target_id = _get(table, "id", str, where, f"{path}.id", "a string")
+    if target_id is None:
+        raise _policy_error(where, f"{path}.id", "present (every target needs an id)")
+    if not _ID.match(target_id):
+        raise _policy_error(where, f"{path}.id", "lowercase letters, digits and '-'", target_id)
+    path = f"targets[{index}] ({target_id})"
+    measured = [k for k in DURATION_TYPES if k in table]
+    if len(measured) > 1:
+        raise _policy_error(
+            where, f"{path}.{measured[1]}", f"absent: give only one of {', '.join(DURATION_TYPES)}"
+        )
+    fields: dict[str, Any] = {}
+    if measured:
+        key = measured[0]
+        n = table[key]
+        if type(n) is not int or not 1 <= n <= 10_000:
+            raise _policy_error(where, f"{path}.{key}", "a whole number from 1 to 10000", n)
+        fields["duration"] = DURATION_TYPES[key](n)
+    elif base is None:
+        raise _policy_error(
+            where, f"{path}", f"given a duration: one of {', '.join(DURATION_TYPES)}"
+        )
+    for key, choices in (
+        ("anchor", ANCHORS),
+        ("strength", ("hard", "target")),
+        ("owed_by", ("cafcass", "complainant")),
+    ):
+        value = _get(table, key, str, where, f"{path}.{key}", f"one of {', '.join(choices)}")
+        if value is not None:
+            if value not in choices:
+                raise _policy_error(where, f"{path}.{key}", f"one of {', '.join(choices)}", value)
+            fields[key] = value
+    for key in ("clause", "description"):
+        value = _get(table, key, str, where, f"{path}.{key}", "a string")
+        if value is not None:
+            fields[key] = value
+    if "routes" in table:
+        fields["routes"] = _str_list(table["routes"], where, f"{path}.routes", ROUTES)
+    if "triggers" in table:
+        fields["triggers"] = _str_list(table["triggers"], where, f"{path}.triggers", TRIGGERS)
+    try:
+        if base is not None:
+            return attrs.evolve(base, **fields)
+        return Target(id=target_id, **fields)
+    except PolicyError as exc:
+        raise PolicyError(f"{where}: {path}: {exc}") from None
+
+
+def _load(raw: bytes, where: str, folder: Path, depth: int) -> Policy:
+    try:
+        document = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise PolicyError(f"{where}: the file must be UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"{where}: not valid TOML ({exc})") from None
+    return _from_document(document, where, folder, depth)
+
+
+def _from_document(document: dict[str, Any], where: str, folder: Path, depth: int) -> Policy:
+    unknown = sorted(set(document) - _TOP_KEYS)
+    if unknown:
+        raise _policy_error(
+            where, unknown[0], f"one of {', '.join(sorted(_TOP_KEYS))} (unknown key)"
+        )
+    policy_id = _get(document, "id", str, where, "id", "a string")
+    if policy_id is None:
+        raise _policy_error(where, "id", "present (a policy needs an id)")
+    if not _ID.match(policy_id):
+        raise _policy_error(where, "id", "lowercase letters, digits and '-'", policy_id)
+    title = _get(document, "title", str, where, "title", "a string") or ""
+    source = _get(document, "source", str, where, "source", "a string") or ""
+    parent: Policy | None = None
+    extends = _get(document, "extends", str, where, "extends", "a policy id or a .toml path")
+    if extends is not None:
+        if depth >= _MAX_EXTENDS:
+            raise _policy_error(where, "extends", f"a chain of at most {_MAX_EXTENDS} files")
+        if extends in BUILTIN_IDS:
+            parent = _builtin(extends)
+        elif extends.endswith(".toml"):
+            target = folder / extends
+            try:
+                raw = target.read_bytes()
+            except OSError:
+                raise _policy_error(where, "extends", "a readable .toml file", extends) from None
+            parent = _load(raw, str(target), target.parent, depth + 1)
+        else:
+            raise _policy_error(
+                where, "extends", f"one of {', '.join(BUILTIN_IDS)} or a .toml path", extends
+            )
+    targets: list[Target] = list(parent.targets) if parent else []
+    drop = document.get("drop")
+    if drop is not None:
+        if parent is None:
+            raise _policy_error(where, "drop", "used only with extends")
+        names = [t.id for t in targets]
+        if not isinstance(drop, list) or any(d not in names for d in drop):
+            raise _policy_error(where, "drop", f"a list drawn from {', '.join(names)}", drop)
+        targets = [t for t in targets if t.id not in drop]
+    parameters = parent.parameters if parent else Parameters()
+    if "parameters" in document:
+        parameters = _parse_parameters(document["parameters"], where, parameters)
+    raw_targets = document.get("targets", [])
+    if not isinstance(raw_targets, list):
+        raise _policy_error(where, "targets", "an array of tables ([[targets]])", raw_targets)
+    inherited = {t.id for t in targets}
+    seen: set[str] = set()
+    for index, table in enumerate(raw_targets):
+        target_id = table.get("id") if isinstance(table, dict) else None
+        if isinstance(target_id, str) and target_id in seen:
+            raise _policy_error(where, f"targets[{index}].id", "unique in the file", target_id)
+        position = next((i for i, t in enumerate(targets) if t.id == target_id), None)
+        base = targets[position] if position is not None and target_id in inherited else None
+        target = _parse_target(table, index, where, base)
+        seen.add(target.id)
+        if position is None:
+            targets.append(target)
+        else:
+            targets[position] = target
+    return Policy(
+        id=policy_id, title=title, source=source, targets=tuple(targets), parameters=parameters
+    )
+
+
+BUILTIN_IDS: Final = ("cafcass-2012", "cafcass-web")
+
+
+@functools.cache
+def _builtin(policy_id: str) -> Policy:
+    resource = resources.files("complaint_workflow.policies").joinpath(f"{policy_id}.toml")
+    return _load(resource.read_bytes(), f"{policy_id}.toml", Path("."), depth=0)
