@@ -15,7 +15,9 @@ from pathlib import Path
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2060
-TARGET = Path(__file__).resolve().parent.parent / "src/complaint_workflow/data/england-and-wales.json"
+TARGET = (
+    Path(__file__).resolve().parent.parent / "src/complaint_workflow/data/england-and-wales.json"
+)
 
 
 def build() -> dict[str, object]:

@@ -7,9 +7,10 @@ or two list look-ups into a prefix count of working days. Outside the span it ra
 
 The default, :meth:`WorkingDayCalendar.england_and_wales`, reads a committed snapshot: GOV.UK's
 ``england-and-wales`` list where GOV.UK covers a year and
-``holidays.country_holidays("GB", subdiv="ENG")`` beyond it (``scripts/generate_calendar_snapshot.py``
-writes it; a test checks it is current). Never call ``holidays`` without ``subdiv``: it then
-silently drops Easter Monday and the August bank holiday.
+``holidays.country_holidays("GB", subdiv="ENG")`` beyond it
+(``scripts/generate_calendar_snapshot.py`` writes it; a test checks it is current). Never call
+``holidays`` without ``subdiv``: it then silently drops Easter Monday and the August bank
+holiday.
 """
 
 from __future__ import annotations
@@ -111,6 +112,10 @@ def load_govuk_bank_holidays(
     return out
 
 
+def _sorted_names(names: Mapping[date, str]) -> dict[date, str]:
+    return dict(sorted(names.items()))
+
+
 def _frozen_dates(values: Iterable[date]) -> frozenset[date]:
     return frozenset(_require_date(v, "a calendar date") for v in values)
 
@@ -129,13 +134,11 @@ class WorkingDayCalendar:
     datetime.date(2023, 12, 27)
     """
 
-    holidays: Mapping[date, str] = attrs.field(converter=lambda m: dict(sorted(m.items())))
+    holidays: Mapping[date, str] = attrs.field(converter=_sorted_names)
     first_year: int
     last_year: int
     closures: frozenset[date] = attrs.field(default=frozenset(), converter=_frozen_dates)
-    extra_working_days: frozenset[date] = attrs.field(
-        default=frozenset(), converter=_frozen_dates
-    )
+    extra_working_days: frozenset[date] = attrs.field(default=frozenset(), converter=_frozen_dates)
     # The table, derived from the fields above; excluded from equality and hashing.
     _origin: int = attrs.field(init=False, eq=False)
     _cum: list[int] = attrs.field(init=False, eq=False)
@@ -293,7 +296,7 @@ class WorkingDayCalendar:
         return self.holidays.get(_require_date(d, "d"))
 
     def add_working_days(self, d: date, n: int) -> date:
-        """The ``n``-th working day after day 0, where day 0 is the first working day on or after ``d``.
+        """The ``n``-th working day after day 0 (the first working day on or after ``d``).
 
         Equals ``numpy.busday_offset(d, n, roll="forward")`` with the same holidays. For
         ``n < 0``: roll backward to a working day on or before ``d``, then count back.
@@ -328,12 +331,17 @@ class WorkingDayCalendar:
         return self._working[k]
 
     def working_days_between(self, a: date, b: date) -> int:
-        """Working days in ``[a, b)``; negative when ``b < a`` (as ``numpy.busday_count``)."""
+        """Working days in ``[a, b)``, exactly as ``numpy.busday_count(a, b)``.
+
+        When ``b < a`` the count is negative and, as in numpy, covers ``(b, a]``.
+        """
         _require_date(a, "a")
         _require_date(b, "b")
         ia = a.toordinal() - self._origin
         ib = b.toordinal() - self._origin
         n = len(self._flags)
+        if ia > ib:  # numpy counts (b, a] and negates
+            ia, ib = ia + 1, ib + 1
         if not (0 <= ia <= n and 0 <= ib <= n):
             raise self._out_of_range(f"the interval {a.isoformat()} to {b.isoformat()}")
         return self._cum[ib] - self._cum[ia]
@@ -350,8 +358,8 @@ class WorkingDayCalendar:
 
         >>> cal = WorkingDayCalendar.england_and_wales()
         >>> from datetime import timezone
-        >>> cal.deemed_receipt(datetime(2024, 12, 24, 23, 30, tzinfo=timezone.utc))
-        datetime.date(2024, 12, 27)
+        >>> cal.deemed_receipt(datetime(2024, 6, 14, 23, 30, tzinfo=timezone.utc))  # Sat in London
+        datetime.date(2024, 6, 17)
         """
         local = as_london(received, "received")
         d = local.date()

@@ -22,9 +22,9 @@ __all__ = [
     "CalendarDays",
     "Duration",
     "Months",
+    "WeekLength",
     "Weeks",
     "WorkingDays",
-    "WeekLength",
 ]
 
 WeekLength: TypeAlias = Literal["calendar", "working"]

@@ -113,8 +113,9 @@ def _each_of(choices: tuple[str, ...]) -> Callable[[object, attrs.Attribute[Any]
     return check
 
 
-def _to_tuple(value: Iterable[str]) -> tuple[str, ...]:
-    return value if isinstance(value, tuple) else tuple(value) if isinstance(value, list) else value  # type: ignore[return-value]
+def _to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    # Lists become tuples (frozen state holds tuples); anything else is left for the validator.
+    return tuple(value) if isinstance(value, list) else value  # type: ignore[return-value]
 
 
 PARAMETER_CHOICES: Final[dict[str, tuple[str, ...]]] = {
@@ -170,7 +171,10 @@ class Parameters:
             raise _policy_error("Parameters", "cutoff", "a naive time such as 17:00", self.cutoff)
         if type(self.at_risk_working_days) is not int or not 0 <= self.at_risk_working_days <= 60:
             raise _policy_error(
-                "Parameters", "at_risk_working_days", "a whole number 0-60", self.at_risk_working_days
+                "Parameters",
+                "at_risk_working_days",
+                "a whole number 0-60",
+                self.at_risk_working_days,
             )
         if type(self.delay_extends) is not bool:
             raise _policy_error("Parameters", "delay_extends", "true or false", self.delay_extends)
@@ -232,7 +236,9 @@ class Target:
         """Plain words: ``'15 working days after receipt'``, ``'1 week (7 calendar days) ...'``."""
         text = str(self.duration)
         if parameters is not None and self.duration.key == "weeks":
-            days = 7 * self.duration.n if parameters.week_length == "calendar" else 5 * self.duration.n
+            days = (
+                7 * self.duration.n if parameters.week_length == "calendar" else 5 * self.duration.n
+            )
             kind = "calendar" if parameters.week_length == "calendar" else "working"
             text += f" ({days} {kind} days)"
         anchor = self.anchor.replace("-", " ")
@@ -265,12 +271,15 @@ def _check_targets(instance: Policy, attribute: attrs.Attribute[Any], value: Any
 class Policy:
     """A policy version: timescales and parameters under one id.
 
+    >>> from complaint_workflow import WorkingDays
     >>> web = Policy.builtin("cafcass-web")
     >>> web.target("investigation").describe()
     '20 working days after receipt'
     >>> variant = web.evolve(id="web-15", targets={"investigation": WorkingDays(15)})
-    >>> [str(c) for c in web.diff(variant)]
-    ['id: cafcass-web -> web-15', 'targets.investigation.duration: 20 working days -> 15 working days']
+    >>> for change in web.diff(variant):
+    ...     print(change)
+    id: cafcass-web -> web-15
+    targets.investigation.duration: 20 working days -> 15 working days
     """
 
     id: str = attrs.field()
@@ -392,31 +401,48 @@ class Policy:
             index = next((i for i, t in enumerate(new_targets) if t.id == target_id), None)
             if change is None:
                 if index is None:
-                    raise _policy_error(f"evolve of {self.id!r}", f"targets[{target_id!r}]",
-                                        "an existing target id to drop")
+                    raise _policy_error(
+                        f"evolve of {self.id!r}",
+                        f"targets[{target_id!r}]",
+                        "an existing target id to drop",
+                    )
                 del new_targets[index]
             elif isinstance(change, Target):
                 if change.id != target_id:
-                    raise _policy_error(f"evolve of {self.id!r}", f"targets[{target_id!r}]",
-                                        "a Target with the same id", change.id)
+                    raise _policy_error(
+                        f"evolve of {self.id!r}",
+                        f"targets[{target_id!r}]",
+                        "a Target with the same id",
+                        change.id,
+                    )
                 if index is None:
                     new_targets.append(change)
                 else:
                     new_targets[index] = change
             elif isinstance(change, tuple(DURATION_TYPES.values())):
                 if index is None:
-                    raise _policy_error(f"evolve of {self.id!r}", f"targets[{target_id!r}]",
-                                        "an existing target id (pass a Target to add one)")
+                    raise _policy_error(
+                        f"evolve of {self.id!r}",
+                        f"targets[{target_id!r}]",
+                        "an existing target id (pass a Target to add one)",
+                    )
                 new_targets[index] = attrs.evolve(new_targets[index], duration=change)
             else:
-                raise _policy_error(f"evolve of {self.id!r}", f"targets[{target_id!r}]",
-                                    "a Target, a duration or None", change)
+                raise _policy_error(
+                    f"evolve of {self.id!r}",
+                    f"targets[{target_id!r}]",
+                    "a Target, a duration or None",
+                    change,
+                )
         new_parameters = self.parameters
         if parameters:
             unknown = sorted(set(parameters) - set(PARAMETER_NAMES))
             if unknown:
-                raise _policy_error(f"evolve of {self.id!r}", f"parameters.{unknown[0]}",
-                                    f"one of {', '.join(PARAMETER_NAMES)}")
+                raise _policy_error(
+                    f"evolve of {self.id!r}",
+                    f"parameters.{unknown[0]}",
+                    f"one of {', '.join(PARAMETER_NAMES)}",
+                )
             new_parameters = attrs.evolve(self.parameters, **parameters)
         return Policy(
             id=self.id if id is None else id,
@@ -473,7 +499,7 @@ def _plain(value: object) -> str | None:
 
 def _toml_str(value: str) -> str:
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in escaped)
+    escaped = "".join(c if c.isprintable() else f"\\U{ord(c):08x}" for c in escaped)
     return f'"{escaped}"'
 
 
@@ -499,8 +525,9 @@ _TARGET_KEYS: Final = frozenset(
 _MAX_EXTENDS: Final = 8
 
 
-def _get(table: Mapping[str, Any], key: str, kind: type[_T], where: str, path: str,
-         expected: str) -> _T | None:
+def _get(
+    table: Mapping[str, Any], key: str, kind: type[_T], where: str, path: str, expected: str
+) -> _T | None:
     if key not in table:
         return None
     value = table[key]
@@ -510,8 +537,9 @@ def _get(table: Mapping[str, Any], key: str, kind: type[_T], where: str, path: s
 
 
 def _str_list(value: Any, where: str, path: str, choices: tuple[str, ...]) -> tuple[str, ...]:
-    if not isinstance(value, list) or any(not isinstance(v, str) or v not in choices
-                                           for v in value):
+    if not isinstance(value, list) or any(
+        not isinstance(v, str) or v not in choices for v in value
+    ):
         raise _policy_error(where, path, f"a list drawn from {', '.join(choices)}", value)
     return tuple(value)
 
@@ -550,17 +578,17 @@ def _parse_target(table: Any, index: int, where: str, base: Target | None) -> Ta
     path = f"targets[{index}]"
     if not isinstance(table, dict):
         raise _policy_error(where, path, "a table ([[targets]])", table)
-    unknown = sorted(set(table) - _TARGET_KEYS)
-    if unknown:
-        raise _policy_error(
-            where, f"{path}.{unknown[0]}", f"one of {', '.join(sorted(_TARGET_KEYS))} (unknown key)"
-        )
     target_id = _get(table, "id", str, where, f"{path}.id", "a string")
     if target_id is None:
         raise _policy_error(where, f"{path}.id", "present (every target needs an id)")
     if not _ID.match(target_id):
         raise _policy_error(where, f"{path}.id", "lowercase letters, digits and '-'", target_id)
     path = f"targets[{index}] ({target_id})"
+    unknown = sorted(set(table) - _TARGET_KEYS)
+    if unknown:
+        raise _policy_error(
+            where, f"{path}.{unknown[0]}", f"one of {', '.join(sorted(_TARGET_KEYS))} (unknown key)"
+        )
     measured = [k for k in DURATION_TYPES if k in table]
     if len(measured) > 1:
         raise _policy_error(
@@ -634,12 +662,12 @@ def _from_document(document: dict[str, Any], where: str, folder: Path, depth: in
         if extends in BUILTIN_IDS:
             parent = _builtin(extends)
         elif extends.endswith(".toml"):
-            target = folder / extends
+            parent_path = folder / extends
             try:
-                raw = target.read_bytes()
+                raw = parent_path.read_bytes()
             except OSError:
                 raise _policy_error(where, "extends", "a readable .toml file", extends) from None
-            parent = _load(raw, str(target), target.parent, depth + 1)
+            parent = _load(raw, str(parent_path), parent_path.parent, depth + 1)
         else:
             raise _policy_error(
                 where, "extends", f"one of {', '.join(BUILTIN_IDS)} or a .toml path", extends
@@ -673,9 +701,12 @@ def _from_document(document: dict[str, Any], where: str, folder: Path, depth: in
             targets.append(target)
         else:
             targets[position] = target
-    return Policy(
-        id=policy_id, title=title, source=source, targets=tuple(targets), parameters=parameters
-    )
+    try:
+        return Policy(
+            id=policy_id, title=title, source=source, targets=tuple(targets), parameters=parameters
+        )
+    except PolicyError as exc:  # pragma: no cover - every field was checked above
+        raise PolicyError(f"{where}: {exc}") from None
 
 
 BUILTIN_IDS: Final = ("cafcass-2012", "cafcass-web")

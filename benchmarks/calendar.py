@@ -1,0 +1,248 @@
+"""Benchmark: working-day arithmetic, scalar and vectorised, against references in the same run.
+
+Run from the repository root (one command; ``--quick`` uses small sizes for a smoke run)::
+
+    /work/venv/bin/python benchmarks/calendar.py
+    /work/venv/bin/python benchmarks/calendar.py --quick
+
+What it times, on 100,000 seeded-random dates uniform over 2013-01-01..2027-06-30, adding 15
+working days with ``cal = WorkingDayCalendar.england_and_wales()``:
+
+* scalar ``cal.add_working_days(d, 15)`` against
+  (a) a naive loop asking a prebuilt ``holidays.country_holidays("GB", subdiv="ENG")`` object
+  day by day (timed on a 10,000-date subset because it is slow; per-call times compared).
+  Target: ours at least 40x faster.
+  (b) the simplest pure-Python table look-up, ``working[prefix[d.toordinal() - origin] + 15]``
+  written inline in a list comprehension, from ``cal.table()`` precomputed outside the timing.
+  Target: ours/inline <= 2.5. (The same look-up wrapped in a plain function is shown as
+  context: it separates the cost of a Python call from the cost of the method's checks.)
+* vectorised ``VectorCalendar(cal).add_working_days(arr, 15)`` on the same dates as a
+  ``datetime64[D]`` array, against ``numpy.busday_offset(arr, 15, roll="forward",
+  holidays=...)`` with the holidays array precomputed. Target: ours at least 5x faster.
+  (``busday_offset`` with a prebuilt ``numpy.busdaycalendar`` is shown as context.)
+
+All implementations are first checked to give identical answers on the sample. Timings are
+best-of-N (``timeit.repeat``, minimum), so the ratios are robust on a shared, noisy machine;
+absolute times are context only. The script prints a PASS/MISS verdict per target and always
+exits 0: it is a report, not a test. No BLAS is involved, so OPENBLAS_* / OMP_* thread settings
+are irrelevant here.
+
+Note: this file is named ``calendar.py``, so it first removes its own directory from
+``sys.path``; otherwise ``import calendar`` inside ``holidays`` would find this script instead
+of the standard library module.
+"""
+
+# ruff: noqa: E402  (imports must follow the sys.path fix below)
+
+import os
+import sys
+
+_HERE = os.path.dirname(os.path.realpath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.realpath(p or os.curdir) != _HERE]
+
+import argparse
+import platform
+import random
+import timeit
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import holidays
+import numpy as np
+
+from complaint_workflow import WorkingDayCalendar
+from complaint_workflow.analysis.vectorised import VectorCalendar
+
+N_DAYS = 15
+FIRST = date(2013, 1, 1)
+LAST = date(2027, 6, 30)
+SEED = 20261127
+ONE_DAY = timedelta(days=1)
+
+TARGET_NAIVE = 40.0  # ours at least this many times faster than the naive loop
+TARGET_INLINE = 2.5  # ours / inline look-up at most this
+TARGET_VECTOR = 5.0  # ours at least this many times faster than numpy.busday_offset
+
+
+def random_dates(count: int, seed: int = SEED) -> list[date]:
+    """``count`` dates drawn uniformly from FIRST..LAST (inclusive) with a seeded generator."""
+    rng = random.Random(seed)
+    lo, hi = FIRST.toordinal(), LAST.toordinal()
+    return [date.fromordinal(rng.randint(lo, hi)) for _ in range(count)]
+
+
+def naive_add(d: date, n: int, h: holidays.HolidayBase) -> date:
+    """Roll forward to a working day, then step one day at a time counting working days."""
+    while d.weekday() >= 5 or d in h:
+        d += ONE_DAY
+    counted = 0
+    while counted < n:
+        d += ONE_DAY
+        if d.weekday() < 5 and d not in h:
+            counted += 1
+    return d
+
+
+def best_per_call(fn: Callable[[], object], calls: int, repeat: int, number: int = 1) -> float:
+    """Best-of-``repeat`` time of ``fn`` divided by the ``calls`` it makes (seconds per call)."""
+    times = timeit.repeat(fn, repeat=repeat, number=number)
+    return min(times) / number / calls
+
+
+def auto_number(fn: Callable[[], object], at_least: float) -> int:
+    """How many runs of ``fn`` take at least ``at_least`` seconds (1, 2, 5, 10, 20, ...)."""
+    number = 1
+    while True:
+        for factor in (1, 2, 5):
+            if timeit.timeit(fn, number=number * factor) >= at_least:
+                return number * factor
+        number *= 10
+
+
+def fmt(seconds: float) -> str:
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:8.2f} ms"
+    if seconds >= 1e-6:
+        return f"{seconds * 1e6:8.2f} us"
+    return f"{seconds * 1e9:8.1f} ns"
+
+
+def verdict(name: str, ok: bool, detail: str) -> str:
+    return f"  {'PASS' if ok else 'MISS'}  {name}: {detail}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    args = parser.parse_args(argv)
+
+    size, naive_size, repeat = (5_000, 500, 3) if args.quick else (100_000, 10_000, 7)
+    min_time = 0.02 if args.quick else 0.2
+
+    print(
+        f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs; "
+        f"numpy {np.__version__}, holidays {holidays.__version__}"
+    )
+    print(
+        f"{size:,} random dates (seed {SEED}) in {FIRST}..{LAST}, +{N_DAYS} working days; "
+        f"best of {repeat} repeats{' (--quick)' if args.quick else ''}"
+    )
+
+    cal = WorkingDayCalendar.england_and_wales()
+    h = holidays.country_holidays("GB", subdiv="ENG", years=range(2012, 2030))
+    origin, prefix, working = cal.table()
+    dates = random_dates(size)
+    subset = dates[:naive_size]
+
+    add = cal.add_working_days
+
+    def run_ours(ds: list[date] = dates) -> list[date]:
+        return [add(d, N_DAYS) for d in ds]
+
+    def run_inline() -> list[date]:
+        return [working[prefix[d.toordinal() - origin] + 15] for d in dates]
+
+    def lookup(d: date, n: int) -> date:
+        return working[prefix[d.toordinal() - origin] + n]
+
+    def run_lookup_fn() -> list[date]:
+        return [lookup(d, N_DAYS) for d in dates]
+
+    def run_naive() -> list[date]:
+        return [naive_add(d, N_DAYS, h) for d in subset]
+
+    # ---- correctness first: identical answers on the whole sample
+    ours = run_ours()
+    assert ours == run_inline(), "ours and the inline look-up disagree"
+    assert ours == run_lookup_fn(), "ours and the look-up function disagree"
+    assert ours[:naive_size] == run_naive(), "ours and the naive holidays loop disagree"
+
+    vc = VectorCalendar(cal)
+    arr = np.array(dates, dtype="datetime64[D]")
+    hol = vc.holidays()
+    busdaycal = np.busdaycalendar(holidays=hol)
+
+    def run_vector() -> object:
+        return vc.add_working_days(arr, N_DAYS)
+
+    def run_busday() -> object:
+        return np.busday_offset(arr, N_DAYS, roll="forward", holidays=hol)
+
+    def run_busday_cal() -> object:
+        return np.busday_offset(arr, N_DAYS, roll="forward", busdaycal=busdaycal)
+
+    vec = vc.add_working_days(arr, N_DAYS)
+    assert np.array_equal(vec, run_busday()), "VectorCalendar and numpy.busday_offset disagree"
+    assert np.array_equal(vec, run_busday_cal()), "VectorCalendar and busdaycal disagree"
+    assert vec.tolist() == ours, "VectorCalendar and the scalar calendar disagree"
+    print(f"answers identical: scalar, inline, look-up fn, naive ({naive_size:,}), vector, numpy")
+
+    # ---- scalar
+    t_ours = best_per_call(run_ours, size, repeat)
+    t_inline = best_per_call(run_inline, size, repeat)
+    t_fn = best_per_call(run_lookup_fn, size, repeat)
+    t_naive = best_per_call(run_naive, naive_size, max(3, repeat // 2))
+    t_ours_sub = best_per_call(lambda: run_ours(subset), naive_size, repeat)
+
+    print("\nScalar, per call (min over repeats):")
+    print(f"  cal.add_working_days(d, 15)          {fmt(t_ours)}")
+    print(f"  inline working[prefix[...] + 15]     {fmt(t_inline)}")
+    print(f"  look-up wrapped in a plain function  {fmt(t_fn)}   (context)")
+    print(
+        f"  naive holidays loop                  {fmt(t_naive)}   "
+        f"(timed on the first {naive_size:,} dates only; ours on that subset: "
+        f"{fmt(t_ours_sub).strip()})"
+    )
+    r_naive = t_naive / t_ours_sub
+    r_inline = t_ours / t_inline
+    r_fn = t_ours / t_fn
+    print(f"  naive / ours  = {r_naive:8.1f}x   (per-call times on the {naive_size:,} subset)")
+    print(f"  ours / inline = {r_inline:8.2f}x")
+    print(f"  ours / fn     = {r_fn:8.2f}x   (context)")
+
+    # ---- vectorised
+    n_vec = auto_number(run_vector, min_time)
+    n_np = auto_number(run_busday, min_time)
+    t_vec = best_per_call(run_vector, 1, repeat, n_vec)
+    t_np = best_per_call(run_busday, 1, repeat, n_np)
+    t_np_cal = best_per_call(run_busday_cal, 1, repeat, n_np)
+    r_vec = t_np / t_vec
+    r_vec_cal = t_np_cal / t_vec
+    print(f"\nVectorised, {size:,} dates per call (min over repeats):")
+    print(
+        f"  VectorCalendar.add_working_days      {fmt(t_vec)}   ({t_vec / size * 1e9:.1f} ns/date)"
+    )
+    print(f"  numpy.busday_offset(holidays=...)    {fmt(t_np)}   ({t_np / size * 1e9:.1f} ns/date)")
+    print(f"  numpy.busday_offset(busdaycal=...)   {fmt(t_np_cal)}   (context)")
+    print(f"  busday_offset / ours = {r_vec:6.2f}x   (with busdaycal: {r_vec_cal:.2f}x)")
+
+    print("\nVerdicts (ratios; targets from docs/performance.md):")
+    print(
+        verdict(
+            "scalar vs naive holidays loop",
+            r_naive >= TARGET_NAIVE,
+            f"{r_naive:.1f}x faster (target >= {TARGET_NAIVE:g}x)",
+        )
+    )
+    print(
+        verdict(
+            "scalar vs inline look-up",
+            r_inline <= TARGET_INLINE,
+            f"ours/inline = {r_inline:.2f} (target <= {TARGET_INLINE:g})",
+        )
+    )
+    print(
+        verdict(
+            "vectorised vs numpy.busday_offset",
+            r_vec >= TARGET_VECTOR,
+            f"{r_vec:.2f}x faster (target >= {TARGET_VECTOR:g}x)",
+        )
+    )
+    if args.quick:
+        print("  (--quick: small sizes, figures are indicative only)")
+    return 0
+
+
+if __name__ == "__main__":
+    main()
+    sys.exit(0)

@@ -1,0 +1,79 @@
+"""Generated sections of ``docs/``: tables rendered from the policies (and, later, the routes).
+
+A generated section sits between ``<!-- BEGIN GENERATED: name -->`` and
+``<!-- END GENERATED: name -->`` in a Markdown page; the prose around it is written by hand.
+``python scripts/generate_docs.py`` rewrites every section; a test fails while one is stale.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .policy import PARAMETER_NAMES, Policy
+from .text import markdown_table
+
+__all__ = ["SECTIONS", "policies_parameters", "policies_side_by_side", "replace_sections"]
+
+
+def _cell(policy: Policy, target_id: str) -> str:
+    t = policy.get(target_id)
+    if t is None:
+        return "—"
+    text = f"{t.describe(policy.parameters)}, **{t.strength}**"
+    if t.triggers:
+        text += f"; only for {', '.join(t.triggers)}"
+    if t.owed_by != "cafcass":
+        text += f"; a limit on the {t.owed_by}"
+    return text
+
+
+def policies_side_by_side(ids: tuple[str, ...] = Policy.builtin_ids()) -> str:
+    """Every target of the built-ins, one row each, one column per policy."""
+    policies = [Policy.builtin(i) for i in ids]
+    target_ids: list[str] = []
+    for p in policies:
+        target_ids += [t.id for t in p.targets if t.id not in target_ids]
+    rows = []
+    for target_id in target_ids:
+        found = [t for p in policies if (t := p.get(target_id)) is not None]
+        clause = found[0].clause
+        routes = ", ".join(found[0].routes)
+        rows.append([f"`{target_id}`", clause, routes, *(_cell(p, target_id) for p in policies)])
+    return markdown_table(["target", "clause", "applies to", *(f"`{i}`" for i in ids)], rows)
+
+
+def policies_parameters(ids: tuple[str, ...] = Policy.builtin_ids()) -> str:
+    """Every parameter with its value in each built-in."""
+    policies = [Policy.builtin(i) for i in ids]
+    rows = []
+    for name in PARAMETER_NAMES:
+        values = [getattr(p.parameters, name) for p in policies]
+        rows.append([f"`{name}`", *(f"`{v}`" if v is not None else "none" for v in values)])
+    return markdown_table(["parameter", *(f"`{i}`" for i in ids)], rows)
+
+
+SECTIONS: dict[str, Callable[[], str]] = {
+    "policies-side-by-side": policies_side_by_side,
+    "policies-parameters": policies_parameters,
+}
+"""Every generated section by name."""
+
+_SECTION = re.compile(
+    r"(<!-- BEGIN GENERATED: (?P<name>[a-z0-9-]+) -->\n)"
+    r"(?P<body>.*?)"
+    r"(<!-- END GENERATED: (?P=name) -->)",
+    re.S,
+)
+
+
+def replace_sections(page: str) -> str:
+    """``page`` with every generated section rendered afresh."""
+
+    def render(match: re.Match[str]) -> str:
+        name = match["name"]
+        if name not in SECTIONS:
+            raise KeyError(f"unknown generated section {name!r}")
+        return f"{match[1]}{SECTIONS[name]()}\n{match[4]}"
+
+    return _SECTION.sub(render, page)
