@@ -19,7 +19,11 @@ working days with ``cal = WorkingDayCalendar.england_and_wales()``:
 * vectorised ``VectorCalendar(cal).add_working_days(arr, 15)`` on the same dates as a
   ``datetime64[D]`` array, against ``numpy.busday_offset(arr, 15, roll="forward",
   holidays=...)`` with the holidays array precomputed. Target: ours at least 5x faster.
-  (``busday_offset`` with a prebuilt ``numpy.busdaycalendar`` is shown as context.)
+  (``busday_offset`` with a prebuilt ``numpy.busdaycalendar`` is shown as context.) This pair
+  is timed twice, in this process after the scalar work and in a fresh interpreter (this
+  script re-run with a hidden ``--vector-child`` flag), because the figure for ours depends on
+  whether malloc recycles its 100,000-element temporaries or page-faults them in afresh on
+  every call; the verdict uses the lower of the two ratios.
 
 All implementations are first checked to give identical answers on the sample. Timings are
 best-of-N (``timeit.repeat``, minimum), so the ratios are robust on a shared, noisy machine;
@@ -41,8 +45,10 @@ _HERE = os.path.dirname(os.path.realpath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.realpath(p or os.curdir) != _HERE]
 
 import argparse
+import json
 import platform
 import random
+import subprocess
 import timeit
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -111,13 +117,76 @@ def verdict(name: str, ok: bool, detail: str) -> str:
     return f"  {'PASS' if ok else 'MISS'}  {name}: {detail}"
 
 
+def minor_faults() -> int:
+    """Minor page faults of this process so far (0 where ``resource`` is unavailable)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
+def time_vector(dates: list[date], repeat: int, min_time: float) -> dict[str, float]:
+    """Time VectorCalendar against numpy.busday_offset on ``dates``; seconds per call."""
+    cal = WorkingDayCalendar.england_and_wales()
+    vc = VectorCalendar(cal)
+    arr = np.array(dates, dtype="datetime64[D]")
+    hol = vc.holidays()
+    busdaycal = np.busdaycalendar(holidays=hol)
+
+    def run_vector() -> object:
+        return vc.add_working_days(arr, N_DAYS)
+
+    def run_busday() -> object:
+        return np.busday_offset(arr, N_DAYS, roll="forward", holidays=hol)
+
+    def run_busday_cal() -> object:
+        return np.busday_offset(arr, N_DAYS, roll="forward", busdaycal=busdaycal)
+
+    vec = run_vector()
+    assert np.array_equal(vec, run_busday()), "VectorCalendar and numpy.busday_offset disagree"
+    assert np.array_equal(vec, run_busday_cal()), "VectorCalendar and busdaycal disagree"
+    assert vec.tolist() == [cal.add_working_days(d, N_DAYS) for d in dates], (
+        "VectorCalendar and the scalar calendar disagree"
+    )
+    n_vec = auto_number(run_vector, min_time)
+    n_np = auto_number(run_busday, min_time)
+    faults = minor_faults()
+    t_vec = best_per_call(run_vector, 1, repeat, n_vec)
+    faults = (minor_faults() - faults) / (repeat * n_vec)
+    return {
+        "ours": t_vec,
+        "busday": best_per_call(run_busday, 1, repeat, n_np),
+        "busdaycal": best_per_call(run_busday_cal, 1, repeat, n_np),
+        "faults": faults,
+    }
+
+
+def time_vector_fresh(quick: bool) -> dict[str, float] | None:
+    """Run :func:`time_vector` in a fresh interpreter (this script with a hidden flag)."""
+    cmd = [sys.executable, "-P", os.path.realpath(__file__), "--vector-child"]
+    if quick:
+        cmd.append("--quick")
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        print(f"  (fresh-process run failed: {done.stderr.strip().splitlines()[-1:]})")
+        return None
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument("--vector-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     size, naive_size, repeat = (5_000, 500, 3) if args.quick else (100_000, 10_000, 7)
     min_time = 0.02 if args.quick else 0.2
+
+    if args.vector_child:  # the fresh-process half of the vectorised comparison
+        print(json.dumps(time_vector(random_dates(size), repeat, min_time)))
+        return 0
 
     print(
         f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs; "
@@ -133,7 +202,6 @@ def main(argv: list[str] | None = None) -> int:
     origin, prefix, working = cal.table()
     dates = random_dates(size)
     subset = dates[:naive_size]
-
     add = cal.add_working_days
 
     def run_ours(ds: list[date] = dates) -> list[date]:
@@ -156,26 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     assert ours == run_inline(), "ours and the inline look-up disagree"
     assert ours == run_lookup_fn(), "ours and the look-up function disagree"
     assert ours[:naive_size] == run_naive(), "ours and the naive holidays loop disagree"
-
-    vc = VectorCalendar(cal)
-    arr = np.array(dates, dtype="datetime64[D]")
-    hol = vc.holidays()
-    busdaycal = np.busdaycalendar(holidays=hol)
-
-    def run_vector() -> object:
-        return vc.add_working_days(arr, N_DAYS)
-
-    def run_busday() -> object:
-        return np.busday_offset(arr, N_DAYS, roll="forward", holidays=hol)
-
-    def run_busday_cal() -> object:
-        return np.busday_offset(arr, N_DAYS, roll="forward", busdaycal=busdaycal)
-
-    vec = vc.add_working_days(arr, N_DAYS)
-    assert np.array_equal(vec, run_busday()), "VectorCalendar and numpy.busday_offset disagree"
-    assert np.array_equal(vec, run_busday_cal()), "VectorCalendar and busdaycal disagree"
-    assert vec.tolist() == ours, "VectorCalendar and the scalar calendar disagree"
-    print(f"answers identical: scalar, inline, look-up fn, naive ({naive_size:,}), vector, numpy")
+    print(f"answers identical: ours, inline look-up, look-up fn, naive loop (first {naive_size:,})")
 
     # ---- scalar
     t_ours = best_per_call(run_ours, size, repeat)
@@ -183,40 +232,49 @@ def main(argv: list[str] | None = None) -> int:
     t_fn = best_per_call(run_lookup_fn, size, repeat)
     t_naive = best_per_call(run_naive, naive_size, max(3, repeat // 2))
     t_ours_sub = best_per_call(lambda: run_ours(subset), naive_size, repeat)
+    r_naive = t_naive / t_ours_sub
+    r_inline = t_ours / t_inline
+    r_fn = t_ours / t_fn
 
     print("\nScalar, per call (min over repeats):")
     print(f"  cal.add_working_days(d, 15)          {fmt(t_ours)}")
     print(f"  inline working[prefix[...] + 15]     {fmt(t_inline)}")
     print(f"  look-up wrapped in a plain function  {fmt(t_fn)}   (context)")
+    print(f"  naive holidays loop                  {fmt(t_naive)}")
     print(
-        f"  naive holidays loop                  {fmt(t_naive)}   "
-        f"(timed on the first {naive_size:,} dates only; ours on that subset: "
-        f"{fmt(t_ours_sub).strip()})"
+        f"    (the naive loop is slow, so it is timed on the first {naive_size:,} dates only and "
+        f"compared per call with ours on that subset: {fmt(t_ours_sub).strip()})"
     )
-    r_naive = t_naive / t_ours_sub
-    r_inline = t_ours / t_inline
-    r_fn = t_ours / t_fn
-    print(f"  naive / ours  = {r_naive:8.1f}x   (per-call times on the {naive_size:,} subset)")
+    print(f"  naive / ours  = {r_naive:8.1f}x")
     print(f"  ours / inline = {r_inline:8.2f}x")
     print(f"  ours / fn     = {r_fn:8.2f}x   (context)")
 
-    # ---- vectorised
-    n_vec = auto_number(run_vector, min_time)
-    n_np = auto_number(run_busday, min_time)
-    t_vec = best_per_call(run_vector, 1, repeat, n_vec)
-    t_np = best_per_call(run_busday, 1, repeat, n_np)
-    t_np_cal = best_per_call(run_busday_cal, 1, repeat, n_np)
-    r_vec = t_np / t_vec
-    r_vec_cal = t_np_cal / t_vec
+    # ---- vectorised: in this process (after the scalar work) and in a fresh interpreter.
+    # The two differ because each call allocates several size-long temporaries: whether
+    # malloc recycles them or returns them to the OS (and page-faults them back in on the
+    # next call) depends on the process's heap history.
+    here = time_vector(dates, repeat, min_time)
+    fresh = time_vector_fresh(args.quick)
     print(f"\nVectorised, {size:,} dates per call (min over repeats):")
-    print(
-        f"  VectorCalendar.add_working_days      {fmt(t_vec)}   ({t_vec / size * 1e9:.1f} ns/date)"
-    )
-    print(f"  numpy.busday_offset(holidays=...)    {fmt(t_np)}   ({t_np / size * 1e9:.1f} ns/date)")
-    print(f"  numpy.busday_offset(busdaycal=...)   {fmt(t_np_cal)}   (context)")
-    print(f"  busday_offset / ours = {r_vec:6.2f}x   (with busdaycal: {r_vec_cal:.2f}x)")
+    rows = [("in this process", here)] + ([("in a fresh process", fresh)] if fresh else [])
+    ratios = []
+    for label, t in rows:
+        ratio = t["busday"] / t["ours"]
+        ratios.append(ratio)
+        print(f"  {label}:")
+        print(
+            f"    VectorCalendar.add_working_days      {fmt(t['ours'])}   "
+            f"({t['ours'] / size * 1e9:.1f} ns/date, {t['faults']:.0f} page faults/call)"
+        )
+        print(
+            f"    numpy.busday_offset(holidays=...)    {fmt(t['busday'])}   "
+            f"({t['busday'] / size * 1e9:.1f} ns/date)"
+        )
+        print(f"    numpy.busday_offset(busdaycal=...)   {fmt(t['busdaycal'])}   (context)")
+        print(f"    busday_offset / ours = {ratio:6.2f}x")
+    r_vec = min(ratios)
 
-    print("\nVerdicts (ratios; targets from docs/performance.md):")
+    print("\nVerdicts (ratios; see docs/performance.md):")
     print(
         verdict(
             "scalar vs naive holidays loop",
@@ -235,7 +293,8 @@ def main(argv: list[str] | None = None) -> int:
         verdict(
             "vectorised vs numpy.busday_offset",
             r_vec >= TARGET_VECTOR,
-            f"{r_vec:.2f}x faster (target >= {TARGET_VECTOR:g}x)",
+            f"{r_vec:.2f}x faster, the lower of "
+            f"{' and '.join(f'{r:.2f}x' for r in ratios)} above (target >= {TARGET_VECTOR:g}x)",
         )
     )
     if args.quick:

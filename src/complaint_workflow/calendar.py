@@ -305,8 +305,18 @@ class WorkingDayCalendar:
         >>> cal.add_working_days(date(2024, 3, 29), 0)  # Good Friday -> Tuesday after Easter
         datetime.date(2024, 4, 2)
         """
-        if type(d) is not date:
-            _require_date(d, "d")
+        # Fast path for the common case; anything unusual falls through to the checked path.
+        if d.__class__ is date and n.__class__ is int and n >= 0:
+            i = d.toordinal() - self._origin
+            if i >= 0:
+                try:
+                    return self._working[self._cum[i] + n]
+                except IndexError:
+                    pass
+        return self._add_checked(d, n)
+
+    def _add_checked(self, d: date, n: int) -> date:
+        _require_date(d, "d")
         if type(n) is not int:
             raise InvalidInputError(f"n must be an int (got {type(n).__name__})")
         i = d.toordinal() - self._origin

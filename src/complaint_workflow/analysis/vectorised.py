@@ -28,9 +28,10 @@ def _days(values: Any, name: str) -> npt.NDArray[np.int64]:
         array = np.asarray(values, dtype="datetime64[D]")
     except (TypeError, ValueError):
         raise InvalidInputError(f"{name} must be an array of dates (datetime64[D])") from None
-    if np.isnat(array).any():
+    days: npt.NDArray[np.int64] = array.view(np.int64)  # no copy; NaT is the smallest int64
+    if days.size and days.min() == np.iinfo(np.int64).min:
         raise InvalidInputError(f"{name} holds NaT; every element must be a date")
-    return array.astype(np.int64)
+    return days
 
 
 class VectorCalendar:
@@ -52,7 +53,7 @@ class VectorCalendar:
         self._flags = np.diff(self._cum).astype(bool)
         self._working = np.fromiter(
             (d.toordinal() - _EPOCH for d in working), dtype=np.int64, count=len(working)
-        )
+        ).astype("datetime64[D]")
 
     @property
     def calendar(self) -> WorkingDayCalendar:
@@ -85,11 +86,15 @@ class VectorCalendar:
             raise InvalidInputError("n must be an integer or an array of integers") from None
         if steps.dtype.kind not in "iu":
             raise InvalidInputError("n must be an integer or an array of integers")
-        steps = steps.astype(np.int64)
-        k = np.where(steps >= 0, self._cum[i] + steps, self._cum[i + 1] - 1 + steps)
+        if steps.ndim == 0 and int(steps) >= 0:
+            k = self._cum[i]
+            k += int(steps)
+        else:
+            steps = steps.astype(np.int64)
+            k = np.where(steps >= 0, self._cum[i] + steps, self._cum[i + 1] - 1 + steps)
         if k.size and (k.min() < 0 or k.max() >= self._working.size):
             raise self._range("a result")
-        result: DateArray = self._working[k].astype("datetime64[D]")
+        result: DateArray = self._working[k]
         return result
 
     def working_days_between(self, a: Any, b: Any) -> npt.NDArray[np.int64]:
