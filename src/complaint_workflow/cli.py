@@ -7,14 +7,14 @@ never a traceback. Nothing here reads the wall clock: instants come from the arg
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import NoReturn, TextIO
 
-from .calendar import LONDON, WorkingDayCalendar
 from .errors import ComplaintWorkflowError
-from .policy import PARAMETER_NAMES, Policy
+from .policy import ASPECTS, PARAMETER_NAMES, Policy
 from .text import text_table
 
 __all__ = ["main"]
@@ -69,45 +69,98 @@ def _policy_diff(args: argparse.Namespace, out: TextIO) -> int:
 
 # --------------------------------------------------------------------- demo
 
-_DEMO_RECEIPTS = (
-    ("an ordinary Wednesday morning", datetime(2024, 6, 12, 10, 0, tzinfo=LONDON)),
-    ("Christmas Day", datetime(2024, 12, 25, 11, 0, tzinfo=LONDON)),
-    ("Friday 23:30 UTC, already Saturday in London", datetime(2024, 6, 14, 23, 30, tzinfo=UTC)),
-    ("Good Friday", datetime(2024, 3, 29, 9, 0, tzinfo=LONDON)),
-    ("the Friday before the Coronation bank holiday", datetime(2023, 5, 5, 16, 0, tzinfo=LONDON)),
-)
-
 
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
-    calendar = WorkingDayCalendar.england_and_wales()
-    policies = [Policy.builtin(i) for i in Policy.builtin_ids()]
-    out.write("Working days: England and Wales (weekends and bank holidays are not).\n")
-    out.write("Timescales from each policy, counted from deemed receipt (day 0):\n\n")
-    for label, received in _DEMO_RECEIPTS:
-        day0 = calendar.deemed_receipt(received)
-        out.write(f"Received {received.isoformat()} ({label}); day 0 = {day0:%a %d %b %Y}\n")
-        rows = []
-        target_ids: list[str] = []
-        for p in policies:
-            target_ids += [
-                t.id for t in p.targets if t.anchor == "receipt" and t.id not in target_ids
-            ]
-        for target_id in target_ids:
-            cells = []
-            for p in policies:
-                t = p.get(target_id)
-                cells.append("—" if t is None else _due_text(t.due(day0, calendar, p.parameters)))
-            rows.append([target_id, *cells])
-        out.write(text_table(["target", *(p.id for p in policies)], rows) + "\n\n")
-    out.write("What changed from cafcass-2012 to cafcass-web:\n")
-    for change in policies[0].diff(policies[1]):
-        if change.path.startswith("targets."):
-            out.write(f"  {change}\n")
+    from .demo import run_demo
+
+    run_demo(out)
     return 0
 
 
-def _due_text(d: date) -> str:
-    return f"{d:%a %d %b %Y}"
+# --------------------------------------------------------------------- deadlines
+
+
+def _instant(text: str, flag: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            f"{flag} must be an ISO date-time such as 2024-06-12T10:00+01:00"
+        ) from None
+    if value.tzinfo is None:
+        raise UsageError(f"{flag} must include a UTC offset, e.g. 2024-06-12T10:00+01:00 or ...Z")
+    return value
+
+
+def _date(text: str, flag: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{flag} must be an ISO date such as 2024-06-12") from None
+
+
+def _deadlines(args: argparse.Namespace, out: TextIO) -> int:
+    from .deadlines import deadlines
+
+    received = _instant(args.received, "--received")
+    report = deadlines(
+        policy=Policy.load(args.policy),
+        received_at=received,
+        complainant=args.complainant,
+        route=args.route,
+        hearing=None if args.hearing is None else _date(args.hearing, "--hearing"),
+        involvement_ended=None
+        if args.involvement_ended is None
+        else _date(args.involvement_ended, "--involvement-ended"),
+        aspects=tuple(args.aspect or ()),
+        at=None if args.at is None else _instant(args.at, "--at"),
+    )
+    if args.json:
+        out.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
+        return 0
+    out.write(f"deemed receipt (day 0): {report.deemed_receipt:%a %d %b %Y}\n")
+    out.write(f"eligibility: {report.eligibility}\n")
+    if report.six_month_limit is not None:
+        out.write(f"six-month limit: {report.six_month_limit:%a %d %b %Y}\n")
+    rows = [
+        [o.id, f"{o.due:%a %d %b %Y}", o.strength, o.status, o.clause] for o in report.obligations
+    ]
+    out.write(text_table(["obligation", "due", "strength", "status", "clause"], rows) + "\n")
+    return 0
+
+
+# --------------------------------------------------------------------- replay and diagram
+
+
+def _replay(args: argparse.Namespace, out: TextIO) -> int:
+    from .complaint import Complaint
+
+    try:
+        text = open(args.file, encoding="utf-8").read()  # noqa: SIM115
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file} ({exc.strerror})") from None
+    complaint = Complaint.from_json(text)
+    look = complaint.last_at if args.at is None else _instant(args.at, "--at")
+    out.write(f"{complaint.id}: {complaint.state} under {complaint.policy.id}\n\n")
+    rows = [[e.at.isoformat(), str(e.version), e.name] for e in complaint.history]
+    out.write(text_table(["when", "version", "event"], rows) + "\n\n")
+    out.write(f"obligations at {look.isoformat()}:\n")
+    rows = [
+        [o.id, o.due.isoformat(), o.strength, o.status, o.clause]
+        for o in complaint.obligations(look)
+    ]
+    out.write(text_table(["obligation", "due", "strength", "status", "clause"], rows) + "\n")
+    return 0
+
+
+def _diagram(args: argparse.Namespace, out: TextIO) -> int:
+    from .docgen import all_routes
+
+    routes = all_routes()
+    if args.route not in routes:
+        raise UsageError(f"unknown route {args.route!r}; expected one of {', '.join(routes)}")
+    out.write(routes[args.route].mermaid() + "\n")
+    return 0
 
 
 # --------------------------------------------------------------------- main
@@ -119,6 +172,29 @@ def _parser() -> _Parser:
 
     demo = commands.add_parser("demo", help="walk example complaints through the procedure")
     demo.set_defaults(func=_demo)
+
+    dl = commands.add_parser("deadlines", help="the obligations owed for given facts")
+    dl.add_argument("--json", action="store_true", help="print one JSON object")
+    dl.add_argument("--policy", default="cafcass-web", help="a built-in id or a .toml path")
+    dl.add_argument("--received", required=True, metavar="ISO-DATETIME", help="when received")
+    dl.add_argument(
+        "--complainant", required=True, choices=["adult", "child", "other", "employee-matter"]
+    )
+    dl.add_argument("--route", choices=["early-resolution", "investigation"])
+    dl.add_argument("--hearing", metavar="DATE", help="the next hearing, if known")
+    dl.add_argument("--involvement-ended", metavar="DATE", help="when Cafcass' involvement ended")
+    dl.add_argument("--aspect", action="append", choices=list(ASPECTS), help="repeatable")
+    dl.add_argument("--at", metavar="ISO-DATETIME", help="the instant (default: receipt)")
+    dl.set_defaults(func=_deadlines)
+
+    replay = commands.add_parser("replay", help="a JSON history's timeline and obligations")
+    replay.add_argument("file", metavar="FILE")
+    replay.add_argument("--at", metavar="ISO-DATETIME", help="the instant (default: last event)")
+    replay.set_defaults(func=_replay)
+
+    diagram = commands.add_parser("diagram", help="a route's Mermaid state diagram")
+    diagram.add_argument("route", metavar="ROUTE")
+    diagram.set_defaults(func=_diagram)
 
     policy = commands.add_parser("policy", help="show or compare policy versions")
     policy_commands = policy.add_subparsers(dest="policy_command", required=True, metavar="ACTION")

@@ -7,13 +7,25 @@ A generated section sits between ``<!-- BEGIN GENERATED: name -->`` and
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from .policy import PARAMETER_NAMES, Policy
 from .text import markdown_table
 
-__all__ = ["SECTIONS", "policies_parameters", "policies_side_by_side", "replace_sections"]
+if TYPE_CHECKING:
+    from .routes.machine import Route
+
+__all__ = [
+    "SECTIONS",
+    "all_routes",
+    "policies_parameters",
+    "policies_side_by_side",
+    "replace_sections",
+    "route_section",
+]
 
 
 def _cell(policy: Policy, target_id: str) -> str:
@@ -53,9 +65,62 @@ def policies_parameters(ids: tuple[str, ...] = Policy.builtin_ids()) -> str:
     return markdown_table(["parameter", *(f"`{i}`" for i in ids)], rows)
 
 
+def all_routes() -> dict[str, Route[Any]]:
+    """Every route machine: the complaint's, then feedback and compliments."""
+    from .feedback import COMPLIMENT, FEEDBACK
+    from .routes import COMPLAINT_ROUTES
+
+    return {**COMPLAINT_ROUTES, FEEDBACK.name: FEEDBACK, COMPLIMENT.name: COMPLIMENT}
+
+
+def route_section(name: str) -> str:
+    """One route's transition table and Mermaid diagram, rendered from its machine."""
+    route = all_routes()[name]
+    rows = [
+        [
+            f"`{source}`",
+            f"`{trigger}`",
+            f"`{dest}`" + (" (final)" if dest in route.final else ""),
+            ", ".join(f"`{g}`" for g in guards) or "—",
+        ]
+        for source, trigger, dest, guards in route.edges()
+    ]
+    table = markdown_table(["from", "trigger", "to", "guards"], rows)
+    return (
+        f"Initial state `{route.initial}`; final states "
+        f"{', '.join(f'`{s}`' for s in route.states if s in route.final)}.\n\n"
+        f"{table}\n\n```mermaid\n{route.mermaid()}\n```"
+    )
+
+
+def _route_sections() -> dict[str, Callable[[], str]]:
+    names = (
+        "intake",
+        "procedure",
+        "court",
+        "child",
+        "quick_fix",
+        "outside",
+        "feedback",
+        "compliment",
+    )
+    return {f"route-{n.replace('_', '-')}": functools.partial(route_section, n) for n in names}
+
+
+def guards_table() -> str:
+    """Every guard of every route, with the rule it enforces in words."""
+    rows = []
+    for route in all_routes().values():
+        for name, guard in route.guards.items():
+            rows.append([f"`{route.name}`", f"`{name}`", " ".join((guard.__doc__ or "").split())])
+    return markdown_table(["route", "guard", "rule (also the rejection reason)"], rows)
+
+
 SECTIONS: dict[str, Callable[[], str]] = {
     "policies-side-by-side": policies_side_by_side,
     "policies-parameters": policies_parameters,
+    "route-guards": guards_table,
+    **_route_sections(),
 }
 """Every generated section by name."""
 

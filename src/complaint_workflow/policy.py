@@ -141,7 +141,8 @@ class Parameters:
     cutoff: time | None = attrs.field(default=None)
     """London time after which a complaint counts as received the next day; none by default."""
     at_risk_working_days: int = attrs.field(default=1)
-    """An open obligation is ``at-risk`` from this many working days before its due date."""
+    """An open obligation is ``at-risk`` once no more than this many working days remain,
+    counting the due date (1: on the due date itself; 0: never before it is missed)."""
     delay_extends: bool = attrs.field(default=True)
     """A delay update sent before the due date extends it to the new expected date (§4.12)."""
     six_month_compares: Literal["received-date", "deemed-receipt"] = attrs.field(

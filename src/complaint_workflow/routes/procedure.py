@@ -1,0 +1,126 @@
+"""The full procedure's main track (§4, web page): contact, assessment, triage, response.
+
+received by the CST → contacted → assessed → (early resolution | investigation) →
+responded → closed. The written procedure has no triage: respond straight from ``assessed``.
+"""
+
+from __future__ import annotations
+
+from ..events import Assessed, ConductReferred, Responded
+from ..situation import Context
+from .machine import Route
+
+__all__ = ["PROCEDURE"]
+
+
+def aspects_given(ctx: Context) -> bool:
+    """an assessment must name at least one of the five categories (§4.4), each once"""
+    event = ctx.event
+    return (
+        isinstance(event, Assessed)
+        and len(event.aspects) > 0
+        and len(set(event.aspects)) == len(event.aspects)
+    )
+
+
+def phso_signposted(ctx: Context) -> bool:
+    """a response inside the procedure must tell the complainant how to refer the complaint to
+    the PHSO through an MP (§4.11)"""
+    event = ctx.event
+    return isinstance(event, Responded) and event.phso_signposted
+
+
+def phone_only_for_early_resolution(ctx: Context) -> bool:
+    """only early resolution may answer by phone; every other response is written (§4.10)"""
+    event = ctx.event
+    return isinstance(event, Responded) and (
+        event.method == "written" or ctx.situation.states.procedure == "early-resolution"
+    )
+
+
+def actions_done(ctx: Context) -> bool:
+    """every assessed aspect's action must be done first: conduct referred (serious conduct to
+    the Head of Practice), a commissioned provider's response agreed (§4.8, §4.9)"""
+    s = ctx.situation
+    if "conduct" in s.aspects and s.conduct_referred_to is None:
+        return False
+    if s.serious_conduct and s.conduct_referred_to != "head-of-practice":
+        return False
+    return "commissioned-provider" not in s.aspects or s.provider_response is not None
+
+
+def conduct_assessed(ctx: Context) -> bool:
+    """only a complaint assessed as about conduct is referred; serious conduct goes to the Head of
+    Practice / Assistant Director (§4.8)"""
+    event = ctx.event
+    s = ctx.situation
+    return (
+        isinstance(event, ConductReferred)
+        and "conduct" in s.aspects
+        and (not s.serious_conduct or event.to == "head-of-practice")
+    )
+
+
+def provider_assessed(ctx: Context) -> bool:
+    """only a complaint assessed as about a commissioned provider needs a response agreed"""
+    return "commissioned-provider" in ctx.situation.aspects
+
+
+_WORKING = ["contacted", "assessed", "early-resolution", "investigation"]
+
+PROCEDURE = Route[Context](
+    "procedure",
+    title="Full procedure",
+    states=[
+        "awaiting-contact",
+        "contacted",
+        "assessed",
+        "early-resolution",
+        "investigation",
+        "responded",
+        "closed",
+    ],
+    initial="awaiting-contact",
+    final=["closed"],
+    transitions=[
+        {"trigger": "contact", "source": "awaiting-contact", "dest": "contacted"},
+        {
+            "trigger": "assess",
+            "source": "contacted",
+            "dest": "assessed",
+            "conditions": ["aspects_given"],
+        },
+        {"trigger": "triage_early", "source": "assessed", "dest": "early-resolution"},
+        {"trigger": "triage_investigation", "source": "assessed", "dest": "investigation"},
+        {"trigger": "escalate", "source": "early-resolution", "dest": "investigation"},
+        {
+            "trigger": "refer_conduct",
+            "source": ["assessed", "early-resolution", "investigation"],
+            "dest": None,
+            "conditions": ["conduct_assessed"],
+        },
+        {
+            "trigger": "agree_provider_response",
+            "source": ["assessed", "early-resolution", "investigation"],
+            "dest": None,
+            "conditions": ["provider_assessed"],
+        },
+        {"trigger": "correct_factual_error", "source": _WORKING[1:], "dest": None},
+        {"trigger": "send_delay_update", "source": ["awaiting-contact", *_WORKING], "dest": None},
+        {
+            "trigger": "respond",
+            "source": ["assessed", "early-resolution", "investigation"],
+            "dest": "responded",
+            "conditions": ["phso_signposted", "phone_only_for_early_resolution", "actions_done"],
+        },
+        {"trigger": "close", "source": "responded", "dest": "closed"},
+    ],
+    guards={
+        "aspects_given": aspects_given,
+        "phso_signposted": phso_signposted,
+        "phone_only_for_early_resolution": phone_only_for_early_resolution,
+        "actions_done": actions_done,
+        "conduct_assessed": conduct_assessed,
+        "provider_assessed": provider_assessed,
+    },
+)

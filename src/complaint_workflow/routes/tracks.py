@@ -1,0 +1,79 @@
+"""The tracks beside the main procedure: the court, and a child's meeting (§4.6, §4.7, §5).
+
+The court track runs for every complaint in the procedure; it becomes ``due`` when the court
+must hear of the complaint (a child's complaint in an ongoing case; a professional-judgement
+or factual-error aspect) and ends ``done`` when the complaint closes. The child's meeting
+track runs for every complaint by a child, inside the procedure or not (§5.2: "in any event").
+"""
+
+from __future__ import annotations
+
+from ..events import MeetingHeld
+from ..situation import Context
+from .machine import Route
+
+__all__ = ["CHILD_MEETING", "COURT"]
+
+
+def meeting_held(ctx: Context) -> bool:
+    """the court is updated only after the child's meeting has taken place (§5.4)"""
+    return ctx.situation.states.child == "held"
+
+
+def only_factual_errors(ctx: Context) -> bool:
+    """correcting the error stands for telling the court only when factual errors are all the
+    court must hear of (§4.7); a child's complaint or professional judgement needs the court told"""
+    s = ctx.situation
+    return s.complainant != "child" and "professional-judgement" not in s.aspects
+
+
+def supporter_not_a_party(ctx: Context) -> bool:
+    """the child's supporter at the meeting must not be a party to the proceedings (§5.3)"""
+    event = ctx.event
+    return isinstance(event, MeetingHeld) and not event.supporter_is_a_party
+
+
+COURT = Route[Context](
+    "court",
+    title="Court notification track",
+    states=["not-needed", "due", "notified", "updated", "done"],
+    initial="not-needed",
+    final=["done"],
+    transitions=[
+        {"trigger": "require", "source": "not-needed", "dest": "due"},
+        {"trigger": "notify", "source": ["not-needed", "due"], "dest": "notified"},
+        {
+            "trigger": "correct_error",
+            "source": "due",
+            "dest": "notified",
+            "conditions": ["only_factual_errors"],
+        },
+        {
+            "trigger": "update",
+            "source": "notified",
+            "dest": "updated",
+            "conditions": ["meeting_held"],
+        },
+        {"trigger": "finish", "source": ["not-needed", "notified", "updated"], "dest": "done"},
+    ],
+    guards={"meeting_held": meeting_held, "only_factual_errors": only_factual_errors},
+)
+
+CHILD_MEETING = Route[Context](
+    "child",
+    title="A child's meeting",
+    states=["not-offered", "offered", "held", "declined"],
+    initial="not-offered",
+    final=["held", "declined"],
+    transitions=[
+        {"trigger": "offer", "source": "not-offered", "dest": "offered"},
+        {
+            "trigger": "hold",
+            "source": "offered",
+            "dest": "held",
+            "conditions": ["supporter_not_a_party"],
+        },
+        {"trigger": "decline", "source": "offered", "dest": "declined"},
+    ],
+    guards={"supporter_not_a_party": supporter_not_a_party},
+)

@@ -1,0 +1,136 @@
+"""Where a complaint stands: the facts folded from its history, as one frozen value.
+
+A :class:`Situation` is what the route guards read and what the obligations are derived
+from. It holds no personal data and no deadline: deadlines are computed from it, at an
+instant, by :mod:`complaint_workflow.obligations`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal, TypeAlias
+
+import attrs
+
+from .calendar import WorkingDayCalendar
+from .events import Aspect, ComplainantKind, Event
+from .policy import Policy
+
+__all__ = ["Context", "Delay", "Eligibility", "RouteStates", "Situation", "eligibility"]
+
+Eligibility: TypeAlias = Literal["in-time", "exceptional-circumstances", "outside-procedure"]
+"""How the intake gate sees a complaint: in time for the procedure, out of time (a decision on
+exceptional circumstances is needed), or not for the procedure at all."""
+
+
+@attrs.frozen
+class RouteStates:
+    """The state of each route; ``None`` where a route has not started for this complaint."""
+
+    intake: str = "received"
+    procedure: str | None = None
+    court: str | None = None
+    child: str | None = None
+    quick_fix: str | None = None
+    outside: str | None = None
+
+    def active(self) -> dict[str, str]:
+        """The routes that have started, with their states."""
+        return {k: v for k, v in attrs.asdict(self).items() if v is not None}
+
+
+@attrs.frozen
+class Delay:
+    """A delay update: sent at ``sent_at`` for obligation ``obligation``, new date ``until``."""
+
+    obligation: str
+    sent_at: datetime
+    until: date
+
+
+@attrs.frozen
+class Situation:
+    """The facts of one complaint at one point of its history."""
+
+    complaint_id: str
+    complainant: ComplainantKind
+    channel: str
+    case_ongoing: bool
+    involvement_ended: date | None
+    staff_named: int
+    policy_id: str
+    received_at: datetime
+    """When the complaint was first received (aware, as given)."""
+    receipt_at: datetime
+    """The receipt the procedure counts from: ``received_at`` or the latest re-submission."""
+    clock_from: datetime
+    """Where receipt-anchored targets count from (a quick-fix escalation or an exceptional
+    decision may move it, as the policy says)."""
+    hearing: date | None
+    hearing_known_at: datetime
+    linked_to: str | None = None
+    states: RouteStates = RouteStates()
+    aspects: tuple[Aspect, ...] = ()
+    serious_conduct: bool = False
+    triage: Literal["early-resolution", "investigation"] | None = None
+    conduct_referred_to: str | None = None
+    provider_response: Literal["joint", "separate"] | None = None
+    contact_restriction: str | None = None
+    done: tuple[tuple[str, datetime], ...] = ()
+    """First instant each act was done: ``forward-to-cst``, ``contact``, ``triage``,
+    ``response``, ``court-notification``, ``court-update``, ``meeting`` …"""
+    delays: tuple[Delay, ...] = ()
+    last_at: datetime | None = None
+
+    def done_at(self, act: str) -> datetime | None:
+        """When ``act`` was first done, or ``None``."""
+        return next((at for name, at in self.done if name == act), None)
+
+    def with_done(self, act: str, at: datetime) -> Situation:
+        """This situation with ``act`` recorded as done at ``at`` (the first time only)."""
+        if self.done_at(act) is not None:
+            return self
+        return attrs.evolve(self, done=(*self.done, (act, at)))
+
+
+@attrs.frozen
+class Context:
+    """What a guard sees: the situation before the event, the event, the policy, the calendar."""
+
+    situation: Situation
+    event: Event
+    policy: Policy
+    calendar: WorkingDayCalendar
+
+
+def eligibility(
+    complainant: ComplainantKind,
+    involvement_ended: date | None,
+    received_on: date,
+    deemed_on: date,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+) -> Eligibility:
+    """Which gate a complaint meets, from who complains and the six-month rule (§3.1, §5.2).
+
+    ``received_on`` is the London date actually received, ``deemed_on`` day 0; the policy's
+    ``six_month_compares`` says which is held against the limit (received on the limit is
+    in time).
+    """
+    if complainant in ("other", "employee-matter"):
+        return "outside-procedure"
+    limit = six_month_limit(involvement_ended, policy, calendar)
+    if limit is None:
+        return "in-time"
+    compared = received_on if policy.parameters.six_month_compares == "received-date" else deemed_on
+    return "in-time" if compared <= limit else "exceptional-circumstances"
+
+
+def six_month_limit(
+    involvement_ended: date | None, policy: Policy, calendar: WorkingDayCalendar
+) -> date | None:
+    """The last day a complaint is in time, or ``None`` (case ongoing, or no such target)."""
+    target = policy.get("six-month-limit")
+    if involvement_ended is None or target is None:
+        return None
+    return target.due(involvement_ended, calendar, policy.parameters)
