@@ -149,7 +149,6 @@ class Complaint:
             policy_id=opened.policy_id,
             received_at=at,
             receipt_at=at,
-            clock_from=at,
             hearing=opened.hearing,
             hearing_known_at=at,
             linked_to=opened.linked_to,
@@ -475,6 +474,8 @@ def _intake_then(ctx: _Ctx, handoff: str, then: list[Step]) -> list[Step]:
 
 
 def _plan_contact(ctx: _Ctx) -> list[Step]:
+    if ctx.situation.states.intake == "received":
+        raise _refuse("the complaint must reach the Customer Service Team first (§4.2)")
     return _intake_then(ctx, "accept", [("procedure", "contact")])
 
 
@@ -653,19 +654,7 @@ def _update_corrected(ctx: _Ctx) -> Situation:
 
 def _update_resubmitted(ctx: _Ctx) -> Situation:
     at = ctx.event.at  # a re-submission is a new receipt, made to the CST itself
-    return attrs.evolve(ctx.situation, receipt_at=at, clock_from=at).with_done("forward-to-cst", at)
-
-
-def _update_exceptional(ctx: _Ctx) -> Situation:
-    if ctx.policy.parameters.exceptional_counts_from == "decision":
-        return attrs.evolve(ctx.situation, clock_from=ctx.event.at)
-    return ctx.situation
-
-
-def _update_escalated(ctx: _Ctx) -> Situation:
-    if ctx.policy.parameters.quick_fix_counts_from == "escalation":
-        return attrs.evolve(ctx.situation, clock_from=ctx.event.at)
-    return ctx.situation
+    return attrs.evolve(ctx.situation, receipt_at=at).with_done("forward-to-cst", at)
 
 
 def _update_assessed(ctx: _Ctx) -> Situation:
@@ -741,8 +730,8 @@ _UPDATES: dict[type[ev.Event], Callable[[_Ctx], Situation]] = {
     ev.Resubmitted: _update_resubmitted,
     ev.ContactRestricted: _update_restricted,
     ev.RepeatedComplaintLinked: _update_repeated,
-    ev.ExceptionalCircumstancesDecided: _update_exceptional,
-    ev.QuickFixEscalated: _update_escalated,
+    ev.ExceptionalCircumstancesDecided: _done("exceptional-decision"),
+    ev.QuickFixEscalated: _done("quick-fix-escalation"),
     ev.ContactMade: _done("contact"),
     ev.Assessed: _update_assessed,
     ev.Triaged: _update_triaged,

@@ -144,7 +144,9 @@ def _anchor(
         case "receipt":
             # Passing a complaint to the CST counts from its actual receipt; the procedure's
             # own clock may start later (a quick-fix escalation, an exceptional decision).
-            start = situation.receipt_at if target.id in RECEIPT_ONLY else situation.clock_from
+            start = (
+                situation.receipt_at if target.id in RECEIPT_ONLY else situation.clock_start(policy)
+            )
             return calendar.deemed_receipt(start, cutoff)
         case "contact" | "triage":
             done = situation.done_at(target.anchor)
@@ -196,7 +198,12 @@ def derive_obligations(
             target.id == "response-before-hearing"
             and params.response_before_hearing == "only-if-before-limit"
             and (limit := policy.get("response")) is not None
-            and due >= limit.due(calendar.deemed_receipt(situation.clock_from), calendar, params)
+            and due
+            >= limit.due(
+                calendar.deemed_receipt(situation.clock_start(policy), params.cutoff),
+                calendar,
+                params,
+            )
         ):
             continue
         impossible = False

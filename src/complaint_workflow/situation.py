@@ -63,9 +63,6 @@ class Situation:
     """When the complaint was first received (aware, as given)."""
     receipt_at: datetime
     """The receipt the procedure counts from: ``received_at`` or the latest re-submission."""
-    clock_from: datetime
-    """Where receipt-anchored targets count from (a quick-fix escalation or an exceptional
-    decision may move it, as the policy says)."""
     hearing: date | None
     hearing_known_at: datetime
     linked_to: str | None = None
@@ -81,6 +78,21 @@ class Situation:
     ``response``, ``court-notification``, ``court-update``, ``meeting`` …"""
     delays: tuple[Delay, ...] = ()
     last_at: datetime | None = None
+
+    def clock_start(self, policy: Policy) -> datetime:
+        """Where the procedure's receipt-anchored targets count from, under ``policy``.
+
+        The receipt, unless the procedure began later: a quick fix escalated, or a late
+        complaint accepted, counts from that moment when the policy says so (§1.5, §3.1).
+        """
+        params = policy.parameters
+        escalated = self.done_at("quick-fix-escalation")
+        if escalated is not None and params.quick_fix_counts_from == "escalation":
+            return escalated
+        decided = self.done_at("exceptional-decision")
+        if decided is not None and params.exceptional_counts_from == "decision":
+            return decided
+        return self.receipt_at
 
     def done_at(self, act: str) -> datetime | None:
         """When ``act`` was first done, or ``None``."""

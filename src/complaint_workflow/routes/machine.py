@@ -164,7 +164,9 @@ class Route(Generic[C]):
         """Every path from the initial state to a final state, each cycle taken at most once.
 
         A path is a tuple of ``(trigger, dest)`` steps. "Each cycle at most once": a path may
-        revisit a state, but never take the same transition twice.
+        revisit a state, but never take the same transition twice. Internal transitions (a
+        state to itself: a delay update, a referral) are left out, since any order of them is
+        another "path"; :meth:`internal_edges` lists them for coverage at their states.
         """
         out: list[tuple[tuple[str, str], ...]] = []
 
@@ -173,11 +175,15 @@ class Route(Generic[C]):
                 out.append(tuple((trigger, dest) for _, trigger, dest in path))
                 return
             for source, trigger, dest, _ in self.edges():
-                if source == state and (source, trigger, dest) not in path:
+                if source == state != dest and (source, trigger, dest) not in path:
                     walk(dest, (*path, (source, trigger, dest)))
 
         walk(self.initial, ())
         return out
+
+    def internal_edges(self) -> tuple[tuple[str, str], ...]:
+        """Every internal transition (state to itself) as ``(state, trigger)``."""
+        return tuple((s, t) for s, t, d, _ in self.edges() if s == d)
 
     def mermaid(self) -> str:
         """A Mermaid state diagram rendered by ``transitions``' own GraphMachine."""
