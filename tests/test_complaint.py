@@ -124,7 +124,7 @@ def test_json_carries_a_custom_policy() -> None:
 @pytest.mark.parametrize(
     ("event", "reason"),
     [
-        (ForwardedToCST(at=datetime(2024, 6, 12, 11)), "aware"),  # noqa: DTZ001
+        (ForwardedToCST(at=datetime(2024, 6, 12, 11)), "aware"),
         (ForwardedToCST(at=t(6, 12, 9)), "earlier than the previous"),
         (ForwardedToCST(at=t(6, 12, 11), version=5), "out of order"),
         (ContactMade(at=t(6, 13)), "no 'contact' from 'awaiting-contact'|no 'accept'"),
@@ -153,7 +153,7 @@ def test_contact_before_forwarding_is_rejected() -> None:
 @pytest.mark.parametrize(
     ("facts", "reason"),
     [
-        ({"received_at": datetime(2024, 6, 12, 10)}, "aware"),  # noqa: DTZ001
+        ({"received_at": datetime(2024, 6, 12, 10)}, "aware"),
         ({"complainant": "cousin"}, "complainant must be one of"),
         ({"hearing": date(2024, 6, 1)}, "hearing must not be before"),
         ({"involvement_ended": date(2024, 7, 1)}, "involvement_ended must not be after"),
@@ -214,7 +214,7 @@ def test_commissioned_provider_needs_an_agreed_response() -> None:
 
 
 def test_court_must_hear_before_close() -> None:
-    """A professional-judgement complaint in an ongoing case cannot close until the court is told."""
+    """A professional-judgement complaint in an ongoing case closes only once the court is told."""
     c = assessed(aspects=("professional-judgement",))
     assert c.states["court"] == "due"
     c = c.apply(Responded(at=t(6, 20), phso_signposted=True))
@@ -420,7 +420,7 @@ def test_a_new_bank_holiday_moves_due_dates_when_recomputed() -> None:
 
 
 def test_feedback_becomes_a_linked_complaint_only_if_asked_and_yes() -> None:
-    """Anonymous feedback is never followed up; a reachable dissatisfied one may become a complaint."""
+    """Anonymous feedback is never followed up; a reachable unhappy one can become a complaint."""
     from complaint_workflow import PersonalDetails
 
     anonymous = Feedback.record(feedback_id="F-1", received_at=t(6, 3), dissatisfied=True)
@@ -454,3 +454,11 @@ def test_compliments_and_quarterly_counts() -> None:
     }
     per_staff = quarterly_counts(complaints, [k], rule="per-staff-member")
     assert per_staff["2024-Q2"]["complaints"] == 3
+
+
+def test_json_carries_every_custom_policy_of_the_history() -> None:
+    """A history that left a custom policy for a built-in one still reads back on its own."""
+    variant = Policy.builtin("cafcass-web").evolve(id="web-15")
+    c = Complaint.open(complaint_id="V", complainant="adult", received_at=t(6, 12), policy=variant)
+    c = c.apply(PolicyChanged(at=t(6, 13), policy_id="cafcass-web"))
+    assert Complaint.from_json(c.to_json()) == c

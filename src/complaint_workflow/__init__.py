@@ -17,8 +17,10 @@ from .errors import (
     PolicyError,
 )
 from .events import (
+    Aspect,
     Assessed,
     ChallengeNotTakenForward,
+    ComplainantKind,
     ComplaintClosed,
     ComplaintOpened,
     ConductReferred,
@@ -49,17 +51,19 @@ from .events import (
     Resubmitted,
     Triaged,
 )
-from .obligations import Obligation
+from .obligations import Obligation, ObligationStatus
 from .personal import PersonalDetails
 from .policy import Parameters, Policy, PolicyChange, Target
 
 __all__ = [
     "LONDON",
+    "Aspect",
     "Assessed",
     "CalendarDataError",
     "CalendarDays",
     "CalendarRangeError",
     "ChallengeNotTakenForward",
+    "ComplainantKind",
     "Complaint",
     "ComplaintClosed",
     "ComplaintOpened",
@@ -87,6 +91,7 @@ __all__ = [
     "Months",
     "NaiveDatetimeError",
     "Obligation",
+    "ObligationStatus",
     "Parameters",
     "PersonalDetails",
     "Policy",

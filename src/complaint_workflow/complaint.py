@@ -72,6 +72,8 @@ class Complaint:
     calendar: WorkingDayCalendar = attrs.field(
         factory=WorkingDayCalendar.england_and_wales, eq=False
     )
+    earlier_policies: tuple[Policy, ...] = attrs.field(default=(), eq=False)
+    """Policies the complaint was under before a :class:`PolicyChanged` (for its JSON)."""
 
     def __repr__(self) -> str:
         return (
@@ -320,6 +322,9 @@ class Complaint:
             situation=situation,
             policy=policy,
             history=(*self.history, attrs.evolve(event, version=expected)),
+            earlier_policies=self.earlier_policies
+            if policy is self.policy
+            else (*self.earlier_policies, self.policy),
         )
 
     def change_policy(self, policy: Policy, at: datetime) -> Complaint:

@@ -82,11 +82,11 @@ def event_from_dict(data: Mapping[str, Any]) -> ev.Event:
 
 def complaint_to_json(complaint: Complaint, *, include_personal: bool = True) -> str:
     """The complaint's history as a JSON document (see the module docstring)."""
-    policies: dict[str, str] = {}
-    for event in complaint.history:
-        policy_id = getattr(event, "policy_id", None)
-        if policy_id == complaint.policy.id and not _is_builtin(complaint.policy):
-            policies[policy_id] = complaint.policy.to_toml()
+    policies = {
+        p.id: p.to_toml()
+        for p in (*complaint.earlier_policies, complaint.policy)
+        if not _is_builtin(p)
+    }
     personal = complaint.personal
     document = {
         "schema": SCHEMA,
