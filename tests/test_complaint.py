@@ -229,7 +229,7 @@ def test_correcting_a_factual_error_stands_for_telling_the_court() -> None:
     """For factual errors alone, correcting them meets the court obligation (§4.7)."""
     c = assessed(aspects=("factual-error",), hearing=date(2024, 7, 1))
     c = c.apply(FactualErrorCorrected(at=t(6, 17)))
-    assert c.states["court"] == "notified"
+    assert c.states["court"] == "corrected"
     assert owed(c, t(6, 17))["court-notification"] == ("2024-06-28", "met")
 
 

@@ -2,7 +2,8 @@
 
 The court track runs for every complaint in the procedure; it becomes ``due`` when the court
 must hear of the complaint (a child's complaint in an ongoing case; a professional-judgement
-or factual-error aspect) and ends ``done`` when the complaint closes. The child's meeting
+or factual-error aspect), ``notified`` when told (or ``corrected`` when correcting factual
+errors is all §4.7 asks), and ends ``done`` when the complaint closes. The child's meeting
 track runs for every complaint by a child, inside the procedure or not (§5.2: "in any event").
 """
 
@@ -36,7 +37,7 @@ def supporter_not_a_party(ctx: Context) -> bool:
 COURT = Route[Context](
     "court",
     title="Court notification track",
-    states=["not-needed", "due", "notified", "updated", "done"],
+    states=["not-needed", "due", "notified", "corrected", "updated", "done"],
     initial="not-needed",
     final=["done"],
     transitions=[
@@ -45,7 +46,7 @@ COURT = Route[Context](
         {
             "trigger": "correct_error",
             "source": "due",
-            "dest": "notified",
+            "dest": "corrected",
             "conditions": ["only_factual_errors"],
         },
         {
@@ -54,7 +55,11 @@ COURT = Route[Context](
             "dest": "updated",
             "conditions": ["meeting_held"],
         },
-        {"trigger": "finish", "source": ["not-needed", "notified", "updated"], "dest": "done"},
+        {
+            "trigger": "finish",
+            "source": ["not-needed", "notified", "corrected", "updated"],
+            "dest": "done",
+        },
     ],
     guards={"meeting_held": meeting_held, "only_factual_errors": only_factual_errors},
 )
