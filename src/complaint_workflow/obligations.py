@@ -185,10 +185,11 @@ def derive_obligations(
         if target.owed_by != "cafcass":
             continue
         met_at = situation.done_at(ACTS.get(target.id, "response"))
-        applies = bool(routes.intersection(target.routes)) and (
-            not target.triggers or bool(triggers.intersection(target.triggers))
-        )
-        if not applies and (met_at is None or target.id not in KEPT_WHEN_MET):
+        if target.triggers and not triggers.intersection(target.triggers):
+            continue  # e.g. telling the court of a complaint that needs no telling is no duty
+        if not routes.intersection(target.routes) and (
+            met_at is None or target.id not in KEPT_WHEN_MET
+        ):
             continue
         anchor = _anchor(target, situation, policy, calendar)
         if anchor is None:
