@@ -189,9 +189,8 @@ def run_schedule(
         complaint = complaint.apply(event)
         now = at
         instants_seen.append(now)
-    note(
-        f"policy={case['policy'].id} history={[(e.name, e.at.isoformat()) for e in complaint.history]}"
-    )
+    timeline = [(e.name, e.at.isoformat()) for e in complaint.history]
+    note(f"policy={case['policy'].id} history={timeline}")
     return complaint, instants_seen, late_at
 
 
@@ -234,7 +233,8 @@ def test_one_late_step_is_caught_at_the_right_moment(
     for target_id in missed:
         o = final[target_id]
         assert ACTS.get(target_id, "response") == MEETS[late]
-        assert o.met_at is not None and o.met_at >= end_of(o.due)
+        assert o.met_at is not None
+        assert o.met_at >= end_of(o.due)
         just_before = {x.id: x for x in complaint.obligations(end_of(o.due) - MICRO)}
         at_end = {x.id: x for x in complaint.obligations(end_of(o.due))}
         assert just_before[target_id].status != "breached"
