@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
@@ -42,6 +42,7 @@ log = logging.getLogger("complaint_workflow")
 _NEW: Final = "(new)"
 
 Step = tuple[str, str]
+Changes = dict[str, Any]
 
 
 class _Refused(Exception):
@@ -310,12 +311,12 @@ class Complaint:
         try:
             steps = _PLANS[type(event)](context)
             states = self._run(steps, context)
-            situation = _UPDATES.get(type(event), _no_update)(context)
+            changes = _UPDATES.get(type(event), _no_update)(context)
         except _Refused as refused:
             raise EventRejected(self.state, name, refused.reason) from None
         except ComplaintWorkflowError as exc:  # e.g. a date outside the calendar
             raise EventRejected(self.state, name, str(exc)) from None
-        situation = attrs.evolve(situation, states=states, last_at=at)
+        situation = attrs.evolve(self.situation, states=states, last_at=at, **changes)
         log.debug("complaint %s: %s applied (version %d)", self.id, name, expected)
         return attrs.evolve(
             self,
@@ -635,79 +636,84 @@ _PLANS: dict[type[ev.Event], Callable[[_Ctx], list[Step]]] = {
 # --------------------------------------------------------------------- situation updates
 
 
-def _no_update(ctx: _Ctx) -> Situation:
-    return ctx.situation
+def _no_update(ctx: _Ctx) -> Changes:
+    return {}
 
 
-def _done(act: str) -> Callable[[_Ctx], Situation]:
-    def update(ctx: _Ctx) -> Situation:
-        return ctx.situation.with_done(act, ctx.event.at)
+def _with_done(s: Situation, *acts: str, at: datetime) -> Changes:
+    """The ``done`` field with each act recorded at ``at`` (the first time only)."""
+    done = s.done
+    for name in acts:
+        if not any(existing == name for existing, _ in done):
+            done = (*done, (name, at))
+    return {"done": done}
+
+
+def _done(act: str) -> Callable[[_Ctx], Changes]:
+    def update(ctx: _Ctx) -> Changes:
+        return _with_done(ctx.situation, act, at=ctx.event.at)
 
     return update
 
 
-def _update_corrected(ctx: _Ctx) -> Situation:
-    s = ctx.situation.with_done("factual-error-corrected", ctx.event.at)
-    if (
-        s.states.court == "due"
-        and ctx.situation.complainant != "child"
-        and ("professional-judgement" not in s.aspects)
-    ):
-        s = s.with_done("court-notification", ctx.event.at)  # §4.7: corrected stands for told
-    return s
+def _update_corrected(ctx: _Ctx) -> Changes:
+    s = ctx.situation
+    acts = ["factual-error-corrected"]
+    only_errors = s.complainant != "child" and "professional-judgement" not in s.aspects
+    if s.states.court == "due" and only_errors:
+        acts.append("court-notification")  # §4.7: corrected stands for told
+    return _with_done(s, *acts, at=ctx.event.at)
 
 
-def _update_resubmitted(ctx: _Ctx) -> Situation:
+def _update_resubmitted(ctx: _Ctx) -> Changes:
     at = ctx.event.at  # a re-submission is a new receipt, made to the CST itself
-    return attrs.evolve(ctx.situation, receipt_at=at).with_done("forward-to-cst", at)
+    return {"receipt_at": at, **_with_done(ctx.situation, "forward-to-cst", at=at)}
 
 
-def _update_assessed(ctx: _Ctx) -> Situation:
+def _update_assessed(ctx: _Ctx) -> Changes:
     event = ctx.event
     assert isinstance(event, ev.Assessed)
-    return attrs.evolve(ctx.situation, aspects=event.aspects, serious_conduct=event.serious_conduct)
+    return {"aspects": event.aspects, "serious_conduct": event.serious_conduct}
 
 
-def _update_triaged(ctx: _Ctx) -> Situation:
+def _update_triaged(ctx: _Ctx) -> Changes:
     event = ctx.event
     assert isinstance(event, ev.Triaged)
-    return attrs.evolve(ctx.situation, triage=event.route).with_done("triage", event.at)
+    return {"triage": event.route, **_with_done(ctx.situation, "triage", at=event.at)}
 
 
-def _update_referred(ctx: _Ctx) -> Situation:
+def _update_referred(ctx: _Ctx) -> Changes:
     event = ctx.event
     assert isinstance(event, ev.ConductReferred)
-    return attrs.evolve(ctx.situation, conduct_referred_to=event.to)
+    return {"conduct_referred_to": event.to}
 
 
-def _update_provider(ctx: _Ctx) -> Situation:
+def _update_provider(ctx: _Ctx) -> Changes:
     event = ctx.event
     assert isinstance(event, ev.ProviderResponseAgreed)
-    return attrs.evolve(ctx.situation, provider_response="joint" if event.joint else "separate")
+    return {"provider_response": "joint" if event.joint else "separate"}
 
 
-def _update_restricted(ctx: _Ctx) -> Situation:
+def _update_restricted(ctx: _Ctx) -> Changes:
     event = ctx.event
     assert isinstance(event, ev.ContactRestricted)
-    return attrs.evolve(ctx.situation, contact_restriction=event.restriction)
+    return {"contact_restriction": event.restriction}
 
 
-def _update_repeated(ctx: _Ctx) -> Situation:
+def _update_repeated(ctx: _Ctx) -> Changes:
     event = ctx.event
     assert isinstance(event, ev.RepeatedComplaintLinked)
-    return attrs.evolve(ctx.situation, linked_to=event.earlier_complaint_id)
+    return {"linked_to": event.earlier_complaint_id}
 
 
-def _update_hearing(ctx: _Ctx) -> Situation:
+def _update_hearing(ctx: _Ctx) -> Changes:
     event = ctx.event
     hearing: date | None = getattr(event, "hearing", None)  # None: the hearing was vacated
     ongoing = ctx.situation.case_ongoing or hearing is not None
-    return attrs.evolve(
-        ctx.situation, hearing=hearing, hearing_known_at=event.at, case_ongoing=ongoing
-    )
+    return {"hearing": hearing, "hearing_known_at": event.at, "case_ongoing": ongoing}
 
 
-def _update_delay(ctx: _Ctx) -> Situation:
+def _update_delay(ctx: _Ctx) -> Changes:
     event = ctx.event
     assert isinstance(event, ev.DelayUpdateSent)
     if not isinstance(event.new_expected, date) or isinstance(event.new_expected, datetime):
@@ -723,14 +729,14 @@ def _update_delay(ctx: _Ctx) -> Situation:
             f"the new expected date must be after the due date {owed[target].due.isoformat()}"
         )
     delay = Delay(obligation=target, sent_at=event.at, until=event.new_expected)
-    return attrs.evolve(ctx.situation, delays=(*ctx.situation.delays, delay))
+    return {"delays": (*ctx.situation.delays, delay)}
 
 
-def _update_policy(ctx: _Ctx) -> Situation:
-    return attrs.evolve(ctx.situation, policy_id=ctx.policy.id)
+def _update_policy(ctx: _Ctx) -> Changes:
+    return {"policy_id": ctx.policy.id}
 
 
-_UPDATES: dict[type[ev.Event], Callable[[_Ctx], Situation]] = {
+_UPDATES: dict[type[ev.Event], Callable[[_Ctx], Changes]] = {
     ev.ForwardedToCST: _done("forward-to-cst"),
     ev.Resubmitted: _update_resubmitted,
     ev.ContactRestricted: _update_restricted,
