@@ -116,7 +116,32 @@ def guards_table() -> str:
     return markdown_table(["route", "guard", "rule (also the rejection reason)"], rows)
 
 
+def coverage_counts() -> str:
+    """Per route: transitions and simple paths, all of which ``tests/test_paths.py`` replays."""
+    rows = []
+    totals = [0, 0, 0]
+    for route in all_routes().values():
+        edges = len(route.edges())
+        internal = len(route.internal_edges())
+        paths = len(route.simple_paths())
+        totals = [totals[0] + edges, totals[1] + internal, totals[2] + paths]
+        rows.append([f"`{route.name}`", f"{edges}/{edges}", str(internal), f"{paths}/{paths}"])
+    rows.append(
+        [
+            "**all**",
+            f"**{totals[0]}/{totals[0]}**",
+            f"**{totals[1]}**",
+            f"**{totals[2]}/{totals[2]}**",
+        ]
+    )
+    return markdown_table(
+        ["route", "transitions covered / total", "of which internal", "paths replayed / total"],
+        rows,
+    )
+
+
 SECTIONS: dict[str, Callable[[], str]] = {
+    "coverage-counts": coverage_counts,
     "policies-side-by-side": policies_side_by_side,
     "policies-parameters": policies_parameters,
     "route-guards": guards_table,
