@@ -252,7 +252,7 @@ def bench_apply(repeat: int, min_time: float) -> dict[str, float]:
     out["evolve"] = evolve_total / n
 
     # ---- context: the same Situation copy made positionally (Situation has no keyword-only
-    # fields, converters or validators, so this is equivalent; it avoids 24 keyword arguments)
+    # fields, converters or validators, so this is equivalent; it passes no keyword arguments)
     names = tuple(f.name for f in attrs.fields(Situation))
     index = {name: i for i, name in enumerate(names)}
     values_of = operator.attrgetter(*names)

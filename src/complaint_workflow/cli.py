@@ -163,6 +163,92 @@ def _diagram(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+# --------------------------------------------------------------------- simulate
+
+_OUT_FORMATS = (".parquet", ".csv")
+
+
+def _simulate(args: argparse.Namespace, out: TextIO) -> int:
+    from pathlib import Path
+
+    target = None if args.out is None else Path(args.out)
+    if target is not None and target.suffix.lower() not in _OUT_FORMATS:
+        raise UsageError(
+            f"--out must end in .parquet or .csv (got {target.suffix or 'no extension'!r})"
+        )
+    if target is not None and not target.parent.is_dir():
+        raise UsageError(f"cannot write {target}: no such directory {target.parent}")
+    if not 1 <= args.years <= 100:
+        raise UsageError(f"--years must be from 1 to 100 (got {args.years})")
+    if args.seed < 0:
+        raise UsageError(f"--seed must be 0 or more (got {args.seed})")
+    start = _date(args.start, "--start")
+    try:
+        from .analysis.simulate import simulate
+        from .analysis.whatif import summary
+    except ImportError as exc:
+        raise UsageError(
+            f"simulate needs the analysis extra ({exc.name} is missing): "
+            "pip install 'complaint-workflow[analysis]'"
+        ) from None
+    policy = Policy.load(args.policy)
+    progress = args.years > 1 or sys.stderr.isatty()
+    sim = simulate(policy, years=args.years, seed=args.seed, start=start, progress=progress)
+    if target is not None:
+        _write_frame(sim.obligations, target)
+    complaints, obligations = sim.complaints, sim.obligations
+    out.write(
+        f"simulated {args.years} year{'s' if args.years > 1 else ''} from {start.isoformat()} "
+        f"under {policy.id}, seed {args.seed}\n\n"
+    )
+    table = summary(obligations).iloc[0] if len(obligations) else None
+    late = 0 if table is None else int(table["late_responses"])
+    answered = 0 if table is None else int(table["responses"])
+    totals = [
+        ["complaints", f"{len(complaints):,}"],
+        ["compliments", f"{len(sim.compliments):,}"],
+        ["events applied", f"{sim.events:,}"],
+        ["obligations", f"{len(obligations):,}"],
+        [
+            "late responses",
+            f"{late:,} of {answered:,}" + (f" ({late / answered:.1%})" if answered else ""),
+        ],
+        ["complaints with a breach", f"{int(complaints['any_breach'].sum()):,}"],
+    ]
+    out.write(text_table(["measure", "value"], totals) + "\n\n")
+    statuses = ["met", "met-late", "breached", "impossible", "pending", "at-risk", "extended"]
+    counts: dict[tuple[str, str], int] = {}
+    for obligation, status in zip(obligations["obligation_id"], obligations["status"], strict=True):
+        counts[obligation, status] = counts.get((obligation, status), 0) + 1
+    shown = [s for s in statuses if any(status == s for _, status in counts)]
+    rows = [
+        [obligation, *(f"{counts.get((obligation, s), 0):,}" for s in shown)]
+        for obligation in sorted({obligation for obligation, _ in counts})
+    ]
+    out.write(text_table(["obligation", *shown], rows) + "\n")
+    if target is not None:
+        out.write(f"\nwrote {len(obligations):,} obligations to {target}\n")
+    return 0
+
+
+def _write_frame(frame: object, target: object) -> None:
+    from pathlib import Path
+
+    import pandas as pd
+
+    assert isinstance(frame, pd.DataFrame)
+    assert isinstance(target, Path)
+    try:
+        if target.suffix.lower() == ".csv":
+            frame.to_csv(target, index=False)
+        else:
+            frame.to_parquet(target, engine="pyarrow", index=False)
+    except ImportError:
+        raise UsageError("writing parquet needs pyarrow: pip install pyarrow") from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {target} ({exc.strerror or exc})") from None
+
+
 # --------------------------------------------------------------------- main
 
 
@@ -195,6 +281,16 @@ def _parser() -> _Parser:
     diagram = commands.add_parser("diagram", help="a route's Mermaid state diagram")
     diagram.add_argument("route", metavar="ROUTE")
     diagram.set_defaults(func=_diagram)
+
+    sim = commands.add_parser(
+        "simulate", help="simulate a national caseload through the real route machines"
+    )
+    sim.add_argument("--policy", default="cafcass-web", help="a built-in id or a .toml path")
+    sim.add_argument("--years", type=int, default=1, metavar="N", help="years of complaints")
+    sim.add_argument("--seed", type=int, default=0, metavar="S", help="the random seed")
+    sim.add_argument("--start", default="2024-01-01", metavar="DATE", help="the first day")
+    sim.add_argument("--out", metavar="FILE", help="write the obligations (.parquet or .csv)")
+    sim.set_defaults(func=_simulate)
 
     policy = commands.add_parser("policy", help="show or compare policy versions")
     policy_commands = policy.add_subparsers(dest="policy_command", required=True, metavar="ACTION")

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, Final
 
 import attrs
 
 from . import events as ev
-from .calendar import WorkingDayCalendar, as_london
+from .calendar import LONDON, WorkingDayCalendar, as_london
 from .errors import ComplaintWorkflowError, EventRejected
 from .obligations import (
     RESPONSE_TARGETS,
@@ -141,6 +141,7 @@ class Complaint:
         reason = _check_opening(opened, calendar)
         if reason:
             raise EventRejected(_NEW, opened.name, reason)
+        opened = attrs.evolve(opened, at=_fixed_offset(opened.at))
         at = opened.at
         situation = Situation(
             complaint_id=opened.complaint_id,
@@ -302,6 +303,7 @@ class Complaint:
         if isinstance(event, ev.ComplaintOpened) or not isinstance(event, tuple(_PLANS)):
             raise EventRejected(self.state, _name(event), "not an event for a complaint")
         expected = check_next_event(self.state, self.history, event)
+        event = attrs.evolve(event, version=expected, at=_fixed_offset(event.at))
         name = event.name
         at = event.at
         policy = self.policy
@@ -322,7 +324,7 @@ class Complaint:
             self,
             situation=situation,
             policy=policy,
-            history=(*self.history, attrs.evolve(event, version=expected)),
+            history=(*self.history, event),
             earlier_policies=self.earlier_policies
             if policy is self.policy
             else (*self.earlier_policies, self.policy),
@@ -374,6 +376,17 @@ class Complaint:
 
 
 _Ctx = Context
+
+
+def _fixed_offset(at: datetime) -> datetime:
+    """The same instant on London's wall clock, with a fixed UTC offset.
+
+    Stored events carry fixed offsets so that equality is always by instant: PEP 495 makes a
+    zoneinfo time the clocks repeat or skip unequal to every time in another zone, which would
+    break "JSON round trip gives an equal complaint" at 01:30 on a clock-change night.
+    """
+    local = as_london(at).astimezone(UTC).astimezone(LONDON)  # canonical even in a gap
+    return local.replace(tzinfo=timezone(local.utcoffset() or timedelta(0)))
 
 
 def _name(event: object) -> str:
@@ -566,6 +579,8 @@ def _plan_hearing(ctx: _Ctx) -> list[Step]:
         raise _refuse("a hearing is already listed; move or vacate it")
     if isinstance(event, ev.HearingMoved | ev.HearingVacated) and s.hearing is None:
         raise _refuse("no hearing is listed; list one first")
+    if isinstance(event, ev.HearingMoved) and event.hearing == s.hearing:
+        raise _refuse("the hearing is already listed on that date")
     if isinstance(event, ev.HearingListed | ev.HearingMoved):
         if not isinstance(event.hearing, date) or isinstance(event.hearing, datetime):
             raise _refuse("hearing must be a date")

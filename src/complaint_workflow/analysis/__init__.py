@@ -1,8 +1,35 @@
-"""Optional analysis tools (``pip install complaint-workflow[analysis]``): numpy lives here only.
+"""Optional analysis tools (``pip install "complaint-workflow[analysis]"``).
 
-The core library never imports this package.
+numpy, pandas and matplotlib live here only; the core library never imports this package.
+
+- :class:`VectorCalendar` and :func:`due_dates`: the calendar and every obligation's due date
+  over arrays, exactly equal to the scalar answers.
+- :func:`simulate`: a seeded caseload simulation through the real route machines.
+- :func:`compare` and :func:`summary`: the same simulated complaints under several policies.
+- :func:`sweep` and :func:`simulate_many`: fan work out over any
+  :class:`concurrent.futures.Executor` (a local process pool, or a Dask client's executor).
+- :func:`quarterly_table`, :func:`plot_due_dates`, :func:`plot_breach_rates`: reports.
 """
 
+from .deadlines import due_dates
+from .reports import plot_breach_rates, plot_due_dates, quarterly_table
+from .simulate import Distribution, Simulation, SimulationParameters, simulate
+from .sweep import simulate_many, sweep
 from .vectorised import VectorCalendar
+from .whatif import compare, summary
 
-__all__ = ["VectorCalendar"]
+__all__ = [
+    "Distribution",
+    "Simulation",
+    "SimulationParameters",
+    "VectorCalendar",
+    "compare",
+    "due_dates",
+    "plot_breach_rates",
+    "plot_due_dates",
+    "quarterly_table",
+    "simulate",
+    "simulate_many",
+    "summary",
+    "sweep",
+]

@@ -14,12 +14,14 @@ __all__ = ["PROCEDURE"]
 
 
 def aspects_given(ctx: Context) -> bool:
-    """an assessment must name at least one of the five categories (§4.4), each once"""
+    """an assessment must name at least one of the five categories (§4.4), each once, and
+    serious conduct only with a conduct aspect (§4.8)"""
     event = ctx.event
     return (
         isinstance(event, Assessed)
         and len(event.aspects) > 0
         and len(set(event.aspects)) == len(event.aspects)
+        and (not event.serious_conduct or "conduct" in event.aspects)
     )
 
 

@@ -1,0 +1,346 @@
+"""Benchmark: vectorised due dates against the scalar ``deadlines`` path, in the same run.
+
+Run from the repository root (one command; ``--quick`` uses small sizes for a smoke run)::
+
+    /work/venv/bin/python benchmarks/analysis.py
+    /work/venv/bin/python benchmarks/analysis.py --quick
+
+What it times, under the policy ``cafcass-web`` on the default England-and-Wales calendar:
+
+1. ``complaint_workflow.analysis.deadlines.due_dates`` on 1,000,000 seeded-random complaints
+   (50,000 with ``--quick``): receipt instants uniform over 2013-01-01..2027-06-30 as a numpy
+   ``datetime64[us]`` array read as UTC; complainant kinds as a numpy string array (adult 55%,
+   child 25%, other 15%, employee-matter 5%); triage routes as an object array
+   (early-resolution 40%, investigation 40%, none 20%); a hearing for 40% (0-180 days after
+   the London receipt date, so some are too close to meet); an involvement-ended date for 30%
+   (0-365 days before it, so some are out of time); a court aspect for 30%. The inputs are
+   made outside the timing; the timing covers everything from those arrays to the finished
+   DataFrame (the London conversion, validation, every due date). Target: under 1 second.
+   As context, the same call with kinds and routes already categorical.
+2. The scalar path, ``complaint_workflow.deadlines(...)`` called in a Python loop, on the
+   first 2,000 of those complaints (200 with ``--quick``), the facts converted to Python
+   ``datetime`` / ``date`` objects outside the timing; per complaint, extrapolated to the full
+   size. Target: the vectorised call at least 20x faster than that loop would be. Before any
+   timing, every row of the vectorised answer on the sample is checked equal to the scalar
+   report (the same obligations, due dates, impossible flags, gate, day 0 and six-month
+   limit), and the sample's rows of the full-size answer equal the sample's own answer.
+3. :func:`bench_simulation` (last in this file): ``complaint_workflow.analysis.simulate``'s
+   ``simulate("cafcass-web", years=1, seed=1)`` and ``years=10``, events applied per second;
+   targets under 2 s and under 15 s. Skipped with a message while that module does not exist.
+
+Timings are best-of-N (``timeit.repeat``, minimum), so the figures are robust on a shared,
+noisy machine. The script prints a PASS/MISS verdict per target and always exits 0: it is a
+report, not a test.
+
+Note: the ``benchmarks`` folder holds ``calendar.py``, which would shadow the standard library
+module for anything importing ``calendar``, so this script first removes its own directory
+from ``sys.path``.
+"""
+
+# ruff: noqa: E402  (imports must follow the sys.path fix below)
+
+import os
+import sys
+
+_HERE = os.path.dirname(os.path.realpath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.realpath(p or os.curdir) != _HERE]
+
+import argparse
+import platform
+import time
+import timeit
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from complaint_workflow import deadlines
+from complaint_workflow.analysis.deadlines import due_dates
+from complaint_workflow.policy import Policy
+
+POLICY = "cafcass-web"
+SEED = 20261127
+FIRST = "2013-01-01"
+LAST = "2027-06-30"
+KINDS = ("adult", "child", "other", "employee-matter")
+KIND_WEIGHTS = (0.55, 0.25, 0.15, 0.05)
+ROUTES = ("early-resolution", "investigation", None)
+ROUTE_WEIGHTS = (0.4, 0.4, 0.2)
+
+TARGET_SECONDS = 1.0  # 1,000,000 complaints' due dates in under this
+TARGET_RATIO = 20.0  # vectorised at least this many times faster than the scalar loop
+TARGET_SIM_1 = 2.0  # simulate(years=1) in under this many seconds
+TARGET_SIM_10 = 15.0  # simulate(years=10) in under this many seconds
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+# --------------------------------------------------------------------- helpers
+
+
+def best(fn: Callable[[], object], repeat: int, number: int = 1) -> float:
+    """Best-of-``repeat`` seconds per run of ``fn``."""
+    return min(timeit.repeat(fn, repeat=repeat, number=number)) / number
+
+
+def fmt(seconds: float) -> str:
+    if seconds >= 1.0:
+        return f"{seconds:8.3f} s "
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:8.2f} ms"
+    if seconds >= 1e-6:
+        return f"{seconds * 1e6:8.2f} us"
+    return f"{seconds * 1e9:8.1f} ns"
+
+
+def verdict(name: str, ok: bool, detail: str) -> str:
+    return f"  {'PASS' if ok else 'MISS'}  {name}: {detail}"
+
+
+# --------------------------------------------------------------------- the complaints
+
+
+def random_complaints(n: int, seed: int = SEED) -> dict[str, Any]:
+    """``n`` seeded-random complaints' facts as numpy arrays (receipts in UTC)."""
+    rng = np.random.default_rng(seed)
+    lo = np.datetime64(FIRST, "us").astype(np.int64)
+    hi = np.datetime64(LAST, "us").astype(np.int64)
+    received = rng.integers(lo, hi, n).astype("datetime64[us]")
+    london = (
+        pd.DatetimeIndex(received)
+        .tz_localize("UTC")
+        .tz_convert("Europe/London")
+        .tz_localize(None)
+        .to_numpy()
+        .astype("datetime64[D]")
+    )
+    nat = np.datetime64("NaT", "D")
+    hearing = np.where(
+        rng.random(n) < 0.4, london + rng.integers(0, 181, n).astype("timedelta64[D]"), nat
+    )
+    ended = np.where(
+        rng.random(n) < 0.3, london - rng.integers(0, 366, n).astype("timedelta64[D]"), nat
+    )
+    return {
+        "received_at": received,
+        "complainant": np.array(KINDS)[rng.choice(len(KINDS), n, p=KIND_WEIGHTS)],
+        "route": np.array(ROUTES, dtype=object)[rng.choice(len(ROUTES), n, p=ROUTE_WEIGHTS)],
+        "hearing": hearing,
+        "involvement_ended": ended,
+        "court_aspect": rng.random(n) < 0.3,
+    }
+
+
+def head(facts: dict[str, Any], k: int) -> dict[str, Any]:
+    """The first ``k`` complaints."""
+    return {name: values[:k] for name, values in facts.items()}
+
+
+def scalar_facts(facts: dict[str, Any]) -> list[dict[str, Any]]:
+    """The facts as keyword arguments of ``complaint_workflow.deadlines``, one dict each."""
+    micros = facts["received_at"].astype(np.int64).tolist()
+    return [
+        {
+            "received_at": _EPOCH + timedelta(microseconds=us),
+            "complainant": str(kind),
+            "route": route,
+            "hearing": hearing,
+            "involvement_ended": ended,
+            "aspects": ("professional-judgement",) if aspect else (),
+        }
+        for us, kind, route, hearing, ended, aspect in zip(
+            micros,
+            facts["complainant"].tolist(),
+            facts["route"].tolist(),
+            facts["hearing"].tolist(),
+            facts["involvement_ended"].tolist(),
+            facts["court_aspect"].tolist(),
+            strict=True,
+        )
+    ]
+
+
+def check_equal(policy: Policy, frame: pd.DataFrame, rows: list[dict[str, Any]]) -> None:
+    """Every row of ``frame`` equals the scalar report for the same facts; raise if not."""
+
+    def day(value: Any) -> date | None:
+        return None if pd.isna(value) else value.date()
+
+    owed = [t for t in policy.targets if t.owed_by == "cafcass"]
+    for i, (kwargs, got) in enumerate(zip(rows, frame.to_dict("records"), strict=True)):
+        report = deadlines(policy=policy, **kwargs)
+        obligations = {o.id: o for o in report.obligations}
+        same = (
+            day(got["deemed_receipt"]) == report.deemed_receipt
+            and got["eligibility"] == report.eligibility
+            and day(got["six_month_limit"]) == report.six_month_limit
+            and {t.id for t in owed if not pd.isna(got[t.id])} == set(obligations)
+            and all(day(got[o.id]) == o.due for o in obligations.values())
+            and all(
+                got[f"{t.id}__impossible"]
+                == (t.id in obligations and obligations[t.id].status == "impossible")
+                for t in owed
+                if t.backward
+            )
+        )
+        if not same:
+            raise AssertionError(f"row {i} differs: {kwargs}\n  scalar {report}\n  vector {got}")
+
+
+# --------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    args = parser.parse_args(argv)
+    size, sample_size, repeat = (50_000, 200, 3) if args.quick else (1_000_000, 2_000, 5)
+
+    print(
+        f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs; "
+        f"numpy {np.__version__}, pandas {pd.__version__}"
+    )
+    print(
+        f"{size:,} random complaints (seed {SEED}), receipts {FIRST}..{LAST}, policy {POLICY}; "
+        f"best of {repeat} repeats{' (--quick)' if args.quick else ''}"
+    )
+    policy = Policy.builtin(POLICY)
+    facts = random_complaints(size)
+    sample = head(facts, sample_size)
+    rows = scalar_facts(sample)
+    categorical = dict(
+        facts,
+        complainant=pd.Categorical(facts["complainant"], categories=KINDS),
+        route=pd.Categorical(facts["route"], categories=ROUTES[:2]),
+    )
+
+    def run_vector() -> pd.DataFrame:
+        return due_dates(POLICY, **facts)
+
+    def run_categorical() -> pd.DataFrame:
+        return due_dates(POLICY, **categorical)
+
+    def run_scalar() -> object:
+        return [deadlines(policy=policy, **kwargs) for kwargs in rows]
+
+    # ---- correctness first
+    frame = run_vector()
+    small = due_dates(POLICY, **sample)
+    check_equal(policy, small, rows)
+    pd.testing.assert_frame_equal(frame.iloc[:sample_size], small)
+    pd.testing.assert_frame_equal(run_categorical(), frame)
+    print(
+        f"answers identical: due_dates and the scalar deadlines() on the first {sample_size:,} "
+        f"complaints; the full-size answer agrees on them; categorical inputs give the same frame"
+    )
+    counts = frame["eligibility"].value_counts()
+    due_columns = [t.id for t in policy.targets if t.owed_by == "cafcass"]
+    impossible = [c for c in frame.columns if c.endswith("__impossible")]
+    print(
+        "  gates: "
+        + ", ".join(f"{gate} {int(counts[gate]):,}" for gate in counts.index)
+        + f"; obligations listed: {int(frame[due_columns].notna().to_numpy().sum()):,}"
+        + f", impossible: {int(frame[impossible].to_numpy().sum()):,}"
+    )
+
+    # ---- timing
+    t_vector = best(run_vector, repeat)
+    t_categorical = best(run_categorical, repeat)
+    t_scalar = best(run_scalar, max(3, repeat // 2)) / sample_size
+    scalar_total = t_scalar * size
+    ratio = scalar_total / t_vector
+
+    print(f"\nVectorised, {size:,} complaints per call (min over repeats):")
+    print(
+        f"  due_dates(...)                         {fmt(t_vector)}   "
+        f"({t_vector / size * 1e9:.0f} ns/complaint)"
+    )
+    print(f"  due_dates(...), categorical inputs     {fmt(t_categorical)}   (context)")
+    print(f"\nScalar deadlines(...) in a loop, {sample_size:,} complaints:")
+    print(f"  per complaint                          {fmt(t_scalar)}")
+    print(f"  extrapolated to {size:,}              {fmt(scalar_total)}")
+    print(f"  scalar loop / vectorised = {ratio:,.1f}x")
+
+    full = size >= 1_000_000
+    print("\nVerdicts:")
+    print(
+        verdict(
+            f"{size:,} complaints' due dates",
+            t_vector < TARGET_SECONDS if full else t_vector * 1_000_000 / size < TARGET_SECONDS,
+            f"{t_vector:.3f} s"
+            + ("" if full else f" ({t_vector * 1_000_000 / size:.3f} s per million, scaled)")
+            + f" (target < {TARGET_SECONDS:g} s for 1,000,000)",
+        )
+    )
+    print(
+        verdict(
+            "vectorised vs the scalar loop",
+            ratio >= TARGET_RATIO,
+            f"{ratio:,.1f}x faster (target >= {TARGET_RATIO:g}x)",
+        )
+    )
+    if args.quick:
+        print("  (--quick: small sizes, figures are indicative only)")
+
+    bench_simulation(args.quick)
+    return 0
+
+
+# --------------------------------------------------------------------- simulation
+# ====================================================================== bench_simulation
+# Times complaint_workflow.analysis.simulate.simulate (written separately); kept last.
+
+
+def bench_simulation(quick: bool) -> None:
+    """Time ``simulate(POLICY, years=1, seed=1)`` and ``years=10``: seconds and events/s.
+
+    ``result.events`` is the number of events the simulation applied. With ``quick`` only the
+    one-year run is timed, once. Prints "simulation not available yet" while the module does
+    not exist, and reports (never raises) any error from it, so the script still exits 0.
+    """
+    print("\nSimulation (complaint_workflow.analysis.simulate):")
+    try:
+        from complaint_workflow.analysis.simulate import simulate
+    except ImportError:
+        print("  simulation not available yet")
+        return
+    runs = [(1, TARGET_SIM_1, 1 if quick else 3)]
+    if not quick:
+        runs.append((10, TARGET_SIM_10, 1))
+    verdicts = []
+    for years, target, repeat in runs:
+        try:
+            seconds = float("inf")
+            result: Any = None
+            for _ in range(repeat):
+                start = time.perf_counter()
+                result = simulate(POLICY, years=years, seed=1)
+                seconds = min(seconds, time.perf_counter() - start)
+            events = int(result.events)
+        except Exception as exc:  # another developer's module, still in progress
+            print(f"  simulate(years={years}) failed: {type(exc).__name__}: {exc}")
+            continue
+        complaints = len(getattr(result, "complaints", ()))
+        print(
+            f"  simulate({POLICY!r}, years={years:2d}, seed=1)  {fmt(seconds)}   "
+            f"{events:,} events, {complaints:,} complaints, {events / seconds:,.0f} events/s"
+            f" (best of {repeat})"
+        )
+        verdicts.append(
+            verdict(
+                f"simulate years={years}",
+                seconds < target,
+                f"{seconds:.2f} s (target < {target:g} s)",
+            )
+        )
+    for line in verdicts:
+        print(line)
+    if quick:
+        print("  (--quick: the ten-year run is skipped)")
+
+
+if __name__ == "__main__":
+    main()
+    sys.exit(0)

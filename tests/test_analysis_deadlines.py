@@ -1,0 +1,551 @@
+"""Vectorised due dates (``analysis.deadlines.due_dates``) equal the scalar ``deadlines``.
+
+The property draws a policy variant (a built-in with random durations, anchors, week length,
+cut-off and six-month comparison), a calendar (sometimes with closures) and a list of facts,
+then checks every row of ``due_dates`` against ``complaint_workflow.deadlines`` for the same
+facts: the same obligations, due dates, impossible flags, gate, day 0 and six-month limit.
+Pinned examples give hand-worked dates; seeded bugs show the property can fail.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import attrs
+import pytest
+from hypothesis import Phase, event, given, settings
+from hypothesis import strategies as st
+
+from complaint_workflow import (
+    CalendarDays,
+    Months,
+    Policy,
+    Target,
+    Weeks,
+    WorkingDayCalendar,
+    WorkingDays,
+    deadlines,
+)
+from complaint_workflow.errors import (
+    CalendarRangeError,
+    InvalidInputError,
+    NaiveDatetimeError,
+    PolicyError,
+)
+
+from .strategies import calendars, durations, instants
+
+np = pytest.importorskip("numpy")
+pd = pytest.importorskip("pandas")
+dl = pytest.importorskip("complaint_workflow.analysis.deadlines")
+due_dates = dl.due_dates
+
+LONDON = ZoneInfo("Europe/London")
+KINDS = ("adult", "child", "other", "employee-matter")
+ROUTES = (None, "early-resolution", "investigation")
+FIRST, LAST = date(2013, 1, 1), date(2027, 12, 31)
+FORMS = ("datetimes", "series-utc", "series-london", "index", "numpy-utc")
+
+
+# ------------------------------------------------------------------ strategies
+
+
+def month_end(d: date, months_back: int) -> date:
+    """The last day of the month ``months_back`` months before ``d``'s month."""
+    index = d.year * 12 + d.month - 1 - months_back + 1
+    return date(index // 12, index % 12 + 1, 1) - timedelta(days=1)
+
+
+@st.composite
+def policy_variants(draw: st.DrawFn) -> Policy:
+    """A built-in as it is, or with random durations, anchors, cut-off and parameters."""
+    base = Policy.builtin(draw(st.sampled_from(Policy.builtin_ids())))
+    if draw(st.integers(0, 4)) == 0:
+        return base
+    changes: dict[str, Any] = {}
+    for target in base.targets:
+        if not draw(st.booleans()):
+            continue
+        duration = draw(durations)
+        if target.id in ("response", "early-resolution", "investigation", "contact"):
+            anchor = draw(st.sampled_from(["receipt", "receipt", "contact", "triage"]))
+            changes[target.id] = attrs.evolve(target, duration=duration, anchor=anchor)
+        else:
+            changes[target.id] = duration
+    if draw(st.booleans()):  # a Cafcass target counted from the end of involvement
+        changes["review"] = Target(
+            id="review",
+            duration=draw(durations),
+            anchor="involvement-ended",
+            routes=tuple(draw(st.lists(st.sampled_from(["procedure", "outside-procedure"]))))
+            or ("procedure",),
+        )
+    cutoff = draw(
+        st.one_of(
+            st.none(),
+            st.sampled_from([time(17, 0), time(16, 30), time(0, 0), time(9, 0), time(23, 59, 59)]),
+            st.times().map(lambda t: t.replace(microsecond=0)),
+        )
+    )
+    return base.evolve(
+        id="variant",
+        targets=changes,
+        parameters={
+            "week_length": draw(st.sampled_from(["calendar", "working"])),
+            "cutoff": cutoff,
+            "six_month_compares": draw(st.sampled_from(["received-date", "deemed-receipt"])),
+            "response_before_hearing": draw(
+                st.sampled_from(["whenever-hearing-known", "only-if-before-limit"])
+            ),
+        },
+    )
+
+
+@st.composite
+def facts(draw: st.DrawFn) -> dict[str, Any]:
+    """One complaint's facts: a receipt in any zone, a hearing (maybe too close), an end."""
+    received = draw(instants(FIRST, LAST))
+    on = received.astimezone(LONDON).date()
+    hearing = draw(
+        st.one_of(
+            st.none(),
+            st.integers(0, 12).map(lambda d: on + timedelta(days=d)),  # too close to meet
+            st.integers(0, 200).map(lambda d: on + timedelta(days=d)),
+        )
+    )
+    ended = draw(
+        st.one_of(
+            st.none(),
+            st.integers(0, 400).map(lambda d: on - timedelta(days=d)),  # in time or out of it
+            st.integers(1, 14).map(lambda k: month_end(on, k)),  # 31 August + 6 months ...
+        )
+    )
+    return {
+        "received_at": received,
+        "complainant": draw(st.sampled_from(KINDS)),
+        "route": draw(st.sampled_from(ROUTES)),
+        "hearing": hearing,
+        "involvement_ended": ended,
+        "court_aspect": draw(st.booleans()),
+    }
+
+
+# ------------------------------------------------------------------ the check
+
+
+def vector(
+    policy: Policy | str,
+    rows: list[dict[str, Any]],
+    form: str = "datetimes",
+    calendar: WorkingDayCalendar | None = None,
+) -> Any:
+    """``due_dates`` for ``rows``, with the receipts passed in the form named."""
+    received = [r["received_at"] for r in rows]
+    if form == "series-utc":
+        received = pd.Series(pd.to_datetime(received, utc=True))
+    elif form == "series-london":
+        received = pd.Series(pd.to_datetime(received, utc=True)).dt.tz_convert("Europe/London")
+    elif form == "index":
+        received = pd.DatetimeIndex(pd.to_datetime(received, utc=True))
+    elif form == "numpy-utc":
+        received = np.array(
+            [r.astimezone(UTC).replace(tzinfo=None) for r in received], dtype="datetime64[us]"
+        )
+    return due_dates(
+        policy,
+        received,
+        complainant=np.array([r["complainant"] for r in rows]),
+        route=np.array([r["route"] for r in rows], dtype=object),
+        hearing=np.array([r["hearing"] for r in rows], dtype="datetime64[D]"),
+        involvement_ended=np.array([r["involvement_ended"] for r in rows], dtype="datetime64[D]"),
+        court_aspect=np.array([r["court_aspect"] for r in rows], dtype=bool),
+        calendar=calendar,
+    )
+
+
+def scalar(
+    policy: Policy | str, row: dict[str, Any], calendar: WorkingDayCalendar | None = None
+) -> Any:
+    """The scalar report for one row's facts, at its receipt instant."""
+    return deadlines(
+        policy=policy,
+        received_at=row["received_at"],
+        complainant=row["complainant"],
+        route=row["route"],
+        hearing=row["hearing"],
+        involvement_ended=row["involvement_ended"],
+        aspects=("professional-judgement",) if row["court_aspect"] else (),
+        calendar=calendar,
+    )
+
+
+def as_date(value: Any) -> date | None:
+    """A column value as a ``date``, ``None`` for NaT."""
+    return None if pd.isna(value) else value.date()
+
+
+def assert_rows_equal(
+    policy: Policy | str,
+    rows: list[dict[str, Any]],
+    form: str = "datetimes",
+    calendar: WorkingDayCalendar | None = None,
+) -> Any:
+    """Every row of ``due_dates`` equals the scalar report for the same facts."""
+    chosen = Policy.load(policy) if isinstance(policy, str) else policy
+    frame = vector(chosen, rows, form, calendar)
+    owed = [t for t in chosen.targets if t.owed_by == "cafcass"]
+    expected_columns = ["deemed_receipt", "eligibility", "six_month_limit"]
+    for t in owed:
+        expected_columns += [t.id, *([f"{t.id}__impossible"] if t.backward else [])]
+    assert list(frame.columns) == expected_columns
+    assert len(frame) == len(rows)
+    for i, (row, got) in enumerate(zip(rows, frame.to_dict("records"), strict=True)):
+        report = scalar(chosen, row, calendar)
+        where = f"row {i}: {row}\n  scalar: {report}\n  vector: {got}"
+        assert as_date(got["deemed_receipt"]) == report.deemed_receipt, where
+        assert got["eligibility"] == report.eligibility, where
+        assert as_date(got["six_month_limit"]) == report.six_month_limit, where
+        obligations = {o.id: o for o in report.obligations}
+        listed = {t.id for t in owed if not pd.isna(got[t.id])}
+        assert listed == set(obligations), where
+        for t in owed:
+            o = obligations.get(t.id)
+            if o is not None:
+                assert as_date(got[t.id]) == o.due, f"{t.id}: {where}"
+            if t.backward:
+                impossible = o is not None and o.status == "impossible"
+                assert got[f"{t.id}__impossible"] == impossible, f"{t.id}: {where}"
+    return frame
+
+
+# ------------------------------------------------------------------ the property
+
+
+@given(
+    policy=policy_variants(),
+    rows=st.lists(facts(), min_size=1, max_size=6),
+    form=st.sampled_from(FORMS),
+    calendar=st.one_of(st.none(), st.none(), calendars()),
+)
+def test_every_row_equals_the_scalar_deadlines(
+    policy: Policy, rows: list[dict[str, Any]], form: str, calendar: WorkingDayCalendar | None
+) -> None:
+    """For random policies, calendars and facts, each row equals the scalar report exactly."""
+    frame = assert_rows_equal(policy, rows, form, calendar)
+    for gate in frame["eligibility"].unique():
+        event(f"gate {gate}")
+    for column in frame.columns[3:]:
+        values = frame[column]
+        if (values if values.dtype == bool else values.notna()).any():
+            event(f"some row has {column}")
+
+
+# ------------------------------------------------------------------ pinned examples
+
+
+def row(received: datetime, complainant: str = "adult", **facts: Any) -> dict[str, Any]:
+    """One complaint's facts with the defaults of ``deadlines``."""
+    base: dict[str, Any] = {
+        "received_at": received,
+        "complainant": complainant,
+        "route": None,
+        "hearing": None,
+        "involvement_ended": None,
+        "court_aspect": False,
+    }
+    return base | facts
+
+
+def dates_of(frame: Any, i: int) -> dict[str, date | None]:
+    """Row ``i``'s date columns as ``date`` or ``None``."""
+    return {
+        c: as_date(v)
+        for c, v in frame.iloc[i].items()
+        if c != "eligibility" and not c.endswith("__impossible")
+    }
+
+
+def test_christmas_2024_under_the_web_page() -> None:
+    """A Friday-before-Christmas complaint: contact on Christmas Eve, investigation 22 January."""
+    rows = [
+        row(datetime(2024, 12, 20, 10, 0, tzinfo=LONDON), route="investigation"),
+        row(datetime(2024, 12, 24, 16, 0, tzinfo=LONDON), route="early-resolution"),
+    ]
+    frame = assert_rows_equal("cafcass-web", rows)
+    assert dates_of(frame, 0) == {
+        "deemed_receipt": date(2024, 12, 20),
+        "six_month_limit": None,
+        "forward-to-cst": date(2024, 12, 23),
+        "response-before-hearing": None,
+        "court-notification": None,
+        "outside-response": None,
+        "contact": date(2024, 12, 24),
+        "early-resolution": None,
+        "investigation": date(2025, 1, 22),
+    }
+    # Christmas Eve: contact over Christmas, Boxing Day and the weekend; one week = 7 days.
+    got = dates_of(frame, 1)
+    assert (got["forward-to-cst"], got["contact"]) == (date(2024, 12, 27), date(2024, 12, 30))
+    assert got["early-resolution"] == date(2024, 12, 31)
+
+
+def test_easter_2025_with_a_five_pm_cutoff() -> None:
+    """After 17:00 on Maundy Thursday counts from Tuesday after Easter Monday; before, Thursday."""
+    policy = Policy.builtin("cafcass-2012").evolve(id="cutoff", parameters={"cutoff": time(17)})
+    rows = [
+        row(datetime(2025, 4, 17, 18, 30, tzinfo=LONDON)),
+        row(datetime(2025, 4, 17, 17, 0, tzinfo=LONDON)),  # on the cut-off is not after it
+    ]
+    frame = assert_rows_equal(policy, rows)
+    late, on_time = dates_of(frame, 0), dates_of(frame, 1)
+    assert late["deemed_receipt"] == date(2025, 4, 22)
+    assert (late["forward-to-cst"], late["response"]) == (date(2025, 4, 23), date(2025, 5, 14))
+    assert on_time["deemed_receipt"] == date(2025, 4, 17)
+    assert (on_time["forward-to-cst"], on_time["response"]) == (
+        date(2025, 4, 22),
+        date(2025, 5, 13),
+    )
+
+
+def test_coronation_2023_child_with_a_close_hearing() -> None:
+    """A child's complaint the Friday before the coronation, hearing the next Friday."""
+    rows = [row(datetime(2023, 5, 5, 12, 0, tzinfo=LONDON), "child", hearing=date(2023, 5, 12))]
+    frame = assert_rows_equal("cafcass-2012", rows)
+    got = dates_of(frame, 0)
+    assert got["forward-to-cst"] == date(2023, 5, 9)  # over the coronation bank holiday
+    assert got["response"] == date(2023, 5, 30)  # and the spring bank holiday
+    assert got["response-before-hearing"] == date(2023, 5, 4)  # before day 0: impossible
+    assert got["court-notification"] == date(2023, 5, 11)
+    assert bool(frame["response-before-hearing__impossible"].iloc[0])
+    assert not bool(frame["court-notification__impossible"].iloc[0])
+
+
+def test_clock_changes_and_the_cutoff() -> None:
+    """The London wall clock decides the day and the cut-off on both sides of each clock change."""
+    policy = Policy.builtin("cafcass-web").evolve(id="cutoff", parameters={"cutoff": time(17)})
+    rows = [
+        # 16:30 UTC is 17:30 BST on Friday 25 October 2024: after the cut-off, so Monday.
+        row(datetime(2024, 10, 25, 16, 30, tzinfo=UTC), route="investigation"),
+        # 16:30 UTC is 16:30 GMT on Monday 28 October 2024, after the clocks went back.
+        row(datetime(2024, 10, 28, 16, 30, tzinfo=UTC), route="investigation"),
+        # 00:30 UTC on 27 October is 01:30 BST, the first of the two: a Sunday.
+        row(datetime(2024, 10, 27, 0, 30, tzinfo=UTC)),
+        # 23:30 UTC on Saturday 30 March 2024 is still Saturday in GMT: Easter Monday follows.
+        row(datetime(2024, 3, 30, 23, 30, tzinfo=UTC)),
+        # 23:30 UTC on Tuesday 2 April 2024 is 00:30 BST on Wednesday.
+        row(datetime(2024, 4, 2, 23, 30, tzinfo=UTC)),
+    ]
+    for form in FORMS:
+        frame = assert_rows_equal(policy, rows, form)
+        assert [dates_of(frame, i)["deemed_receipt"] for i in range(5)] == [
+            date(2024, 10, 28),
+            date(2024, 10, 28),
+            date(2024, 10, 28),
+            date(2024, 4, 2),
+            date(2024, 4, 3),
+        ]
+
+
+def test_six_month_limit_clips_to_the_end_of_february() -> None:
+    """31 August + 6 months is 28 February (29 in a leap year); a day later is out of time."""
+    rows = [
+        row(datetime(2025, 2, 28, 9, 0, tzinfo=LONDON), involvement_ended=date(2024, 8, 31)),
+        row(datetime(2025, 3, 3, 9, 0, tzinfo=LONDON), involvement_ended=date(2024, 8, 31)),
+        row(datetime(2024, 2, 29, 9, 0, tzinfo=LONDON), involvement_ended=date(2023, 8, 31)),
+        row(
+            datetime(2024, 3, 1, 9, 0, tzinfo=LONDON), "other", involvement_ended=date(2023, 8, 31)
+        ),
+    ]
+    frame = assert_rows_equal("cafcass-2012", rows)
+    assert [as_date(v) for v in frame["six_month_limit"]] == [
+        date(2025, 2, 28),
+        date(2025, 2, 28),
+        date(2024, 2, 29),
+        date(2024, 2, 29),
+    ]
+    assert list(frame["eligibility"]) == [
+        "in-time",
+        "exceptional-circumstances",
+        "in-time",
+        "outside-procedure",
+    ]
+    assert pd.isna(frame["response"].iloc[1])  # awaiting the decision: nothing owed yet
+    assert as_date(frame["outside-response"].iloc[3]) == date(2024, 3, 22)
+
+
+def test_columns_dtypes_and_index() -> None:
+    """Dates are datetime64, the gate categorical, flags bool; a receipt series keeps its index."""
+    received = pd.Series(
+        pd.to_datetime(["2024-06-12T10:00:00+01:00", "2024-06-13T10:00:00+01:00"], utc=True),
+        index=["a", "b"],
+    )
+    frame = due_dates("cafcass-web", received, complainant="child", route="investigation")
+    assert list(frame.index) == ["a", "b"]
+    assert frame["deemed_receipt"].dtype.kind == "M"
+    assert list(frame["eligibility"].cat.categories) == list(dl.ELIGIBILITY)
+    assert frame["court-notification__impossible"].dtype == bool
+    assert frame["contact"].dt.date.tolist() == [date(2024, 6, 14), date(2024, 6, 17)]
+
+
+def test_week_length_and_calendar_day_durations() -> None:
+    """Weeks follow ``week_length``; calendar days and months are not rolled to working days."""
+    web = Policy.builtin("cafcass-web")
+    variants = [
+        web.evolve(id="w", parameters={"week_length": "working"}),
+        web.evolve(id="c", targets={"early-resolution": CalendarDays(3)}),
+        web.evolve(id="m", targets={"early-resolution": Months(1)}),
+        web.evolve(id="k", targets={"early-resolution": Weeks(2), "contact": WorkingDays(7)}),
+    ]
+    rows = [
+        row(datetime(2024, 1, 31, 9, 0, tzinfo=LONDON), route="early-resolution"),
+        row(datetime(2024, 12, 20, 9, 0, tzinfo=LONDON), route="early-resolution"),
+    ]
+    expected = [
+        [date(2024, 2, 7), date(2024, 12, 31)],
+        [date(2024, 2, 3), date(2024, 12, 23)],
+        [date(2024, 2, 29), date(2025, 1, 20)],
+        [date(2024, 2, 14), date(2025, 1, 3)],
+    ]
+    for policy, want in zip(variants, expected, strict=True):
+        frame = assert_rows_equal(policy, rows)
+        assert [as_date(v) for v in frame["early-resolution"]] == want, policy.id
+
+
+# ------------------------------------------------------------------ inputs
+
+
+def test_bad_inputs_are_refused_as_the_scalar_path_refuses_them() -> None:
+    """A naive series, an unknown kind, a hearing before receipt, a NaT receipt all raise."""
+    at = pd.Series(pd.to_datetime(["2024-06-12T10:00:00Z"], utc=True))
+    with pytest.raises(NaiveDatetimeError):
+        due_dates("cafcass-web", at.dt.tz_localize(None), complainant="adult")
+    with pytest.raises(NaiveDatetimeError):
+        due_dates("cafcass-web", [datetime(2024, 6, 12, 10)], complainant="adult")
+    with pytest.raises(InvalidInputError, match="complainant"):
+        due_dates("cafcass-web", at, complainant=["grandparent"])
+    with pytest.raises(InvalidInputError, match="route"):
+        due_dates("cafcass-web", at, complainant="adult", route=["triage"])
+    with pytest.raises(InvalidInputError, match="hearing"):
+        due_dates(
+            "cafcass-web",
+            at,
+            complainant="adult",
+            hearing=np.array(["2024-06-11"], dtype="datetime64[D]"),
+        )
+    with pytest.raises(InvalidInputError, match="involvement_ended"):
+        due_dates(
+            "cafcass-web",
+            at,
+            complainant="adult",
+            involvement_ended=np.array(["2024-06-13"], dtype="datetime64[D]"),
+        )
+    with pytest.raises(InvalidInputError, match="NaT"):
+        due_dates("cafcass-web", np.array(["NaT"], dtype="datetime64[s]"), complainant="adult")
+    with pytest.raises(InvalidInputError, match="one element per complaint"):
+        due_dates("cafcass-web", at, complainant=["adult", "child"])
+    with pytest.raises(CalendarRangeError):
+        due_dates(
+            "cafcass-web",
+            np.array(["2070-01-01T00:00"], dtype="datetime64[s]"),
+            complainant="adult",
+        )
+    clash = Policy.builtin("cafcass-web").evolve(
+        targets={"eligibility": Target(id="eligibility", duration=WorkingDays(1))}
+    )
+    with pytest.raises(PolicyError):
+        due_dates(clash, at, complainant="adult")
+
+
+def test_inputs_as_categoricals_strings_and_scalars_agree() -> None:
+    """Kinds and routes as categoricals, arrow strings, objects or one scalar give one answer."""
+    rng = np.random.default_rng(7)
+    n = 500
+    seconds = rng.integers(
+        np.datetime64("2014-01-01", "s").astype(int),
+        np.datetime64("2027-01-01", "s").astype(int),
+        n,
+    )
+    received = seconds.astype("datetime64[s]")
+    kinds = np.array(KINDS)[rng.integers(0, 4, n)]
+    routes = np.array(ROUTES, dtype=object)[rng.integers(0, 3, n)]
+    plain = due_dates("cafcass-web", received, complainant=kinds, route=routes)
+    for k, r in [
+        (pd.Categorical(kinds), pd.Categorical(routes)),
+        (pd.Series(kinds, dtype="str"), pd.Series(routes)),
+        (kinds.astype(object), list(routes)),
+    ]:
+        pd.testing.assert_frame_equal(
+            due_dates("cafcass-web", received, complainant=k, route=r), plain
+        )
+    one = due_dates("cafcass-web", received, complainant="child", route="investigation")
+    many = due_dates(
+        "cafcass-web",
+        received,
+        complainant=np.full(n, "child"),
+        route=np.full(n, "investigation"),
+    )
+    pd.testing.assert_frame_equal(one, many)
+    sample = [
+        row(
+            datetime.fromtimestamp(int(s), tz=UTC),
+            str(kinds[i]),
+            route=routes[i],
+        )
+        for i, s in enumerate(seconds[:60])
+    ]
+    assert_rows_equal("cafcass-web", sample, "numpy-utc")
+
+
+# ------------------------------------------------------------------ the property can fail
+
+
+def _seed(monkeypatch: pytest.MonkeyPatch, bug: str) -> None:
+    if bug == "working days off by one":
+        original = dl._working_after
+
+        def after(table: Any, days: Any, valid: Any, n: int, *args: Any) -> Any:
+            return original(table, days, valid, n + 1, *args)
+
+        monkeypatch.setattr(dl, "_working_after", after)
+    elif bug == "cut-off inclusive":  # on the cut-off counted as after it
+        original_ns = dl._cutoff_ns
+        monkeypatch.setattr(dl, "_cutoff_ns", lambda cutoff: original_ns(cutoff) - 1)
+    elif bug == "February a day short":  # 31 August 2024 + 6 months would be 27 February
+        lengths = dl._MONTH_LENGTHS.copy()
+        lengths[11] = 27
+        monkeypatch.setattr(dl, "_MONTH_LENGTHS", lengths)
+    elif bug == "court aspect ignored":
+        monkeypatch.setattr(dl, "COURT_ASPECTS", frozenset())
+
+
+@pytest.mark.parametrize(
+    "bug",
+    [
+        "working days off by one",
+        "cut-off inclusive",
+        "February a day short",
+        "court aspect ignored",
+    ],
+)
+def test_the_property_catches_seeded_bugs(monkeypatch: pytest.MonkeyPatch, bug: str) -> None:
+    """The equality property fails on a deliberately broken vectorised module."""
+    _seed(monkeypatch, bug)
+    quick = settings(
+        phases=[Phase.generate],
+        report_multiple_bugs=False,
+        max_examples=400,
+        deadline=None,
+        database=None,
+        derandomize=True,
+    )
+    inner = test_every_row_equals_the_scalar_deadlines.hypothesis.inner_test  # type: ignore[attr-defined]
+    strategies = {
+        "policy": policy_variants(),
+        "rows": st.lists(facts(), min_size=1, max_size=6),
+        "form": st.sampled_from(FORMS),
+        "calendar": st.none(),
+    }
+    with pytest.raises(AssertionError):
+        quick(given(**strategies)(inner))()
