@@ -18,7 +18,6 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, time
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, TypeVar, get_args
 
@@ -715,5 +714,7 @@ BUILTIN_IDS: Final = ("cafcass-2012", "cafcass-web")
 
 @functools.cache
 def _builtin(policy_id: str) -> Policy:
+    from importlib import resources  # lazy: ~9 ms of import time otherwise
+
     resource = resources.files("complaint_workflow.policies").joinpath(f"{policy_id}.toml")
     return _load(resource.read_bytes(), f"{policy_id}.toml", Path("."), depth=0)
