@@ -13,6 +13,7 @@ raises, can never leave a route half-moved.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -386,7 +387,13 @@ def _fixed_offset(at: datetime) -> datetime:
     break "JSON round trip gives an equal complaint" at 01:30 on a clock-change night.
     """
     local = as_london(at).astimezone(UTC).astimezone(LONDON)  # canonical even in a gap
-    return local.replace(tzinfo=timezone(local.utcoffset() or timedelta(0)))
+    return local.replace(tzinfo=_offset_zone(local.utcoffset() or timedelta(0)))
+
+
+@functools.cache
+def _offset_zone(offset: timedelta) -> timezone:
+    # One shared tzinfo per offset (GMT and BST): a new one per event costs 56 bytes each.
+    return timezone(offset)
 
 
 def _name(event: object) -> str:
