@@ -20,7 +20,6 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
-from importlib import resources
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -392,6 +391,8 @@ class WorkingDayCalendar:
 
 
 def _read_snapshot() -> tuple[dict[date, str], int, int]:
+    from importlib import resources  # lazy: it costs ~9 ms of import time
+
     raw = resources.files("complaint_workflow.data").joinpath(_SNAPSHOT).read_text("utf-8")
     document = json.loads(raw)
     days = {date.fromisoformat(e["date"]): e["title"] for e in document["events"]}

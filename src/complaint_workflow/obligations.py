@@ -161,6 +161,16 @@ def _anchor(
 _DAY: Final = timedelta(days=1)
 
 
+def _response_limit(policy: Policy, situation: Situation) -> Target | None:
+    """The response target the hearing rule is weighed against: the written procedure's single
+    ``response``, or the web page's target for the route the complaint was triaged to."""
+    for target_id in ("response", situation.triage):
+        target = None if target_id is None else policy.get(target_id)
+        if target is not None and target.anchor == "receipt":
+            return target
+    return None
+
+
 def _start_of(d: date) -> datetime:
     return datetime.combine(d, time(0), tzinfo=LONDON)
 
@@ -198,7 +208,7 @@ def derive_obligations(
         if (
             target.id == "response-before-hearing"
             and params.response_before_hearing == "only-if-before-limit"
-            and (limit := policy.get("response")) is not None
+            and (limit := _response_limit(policy, situation)) is not None
             and due
             >= limit.due(
                 calendar.deemed_receipt(situation.clock_start(policy), params.cutoff),

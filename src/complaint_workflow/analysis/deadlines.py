@@ -523,10 +523,21 @@ def due_dates(
         if (
             target.id == "response-before-hearing"
             and params.response_before_hearing == "only-if-before-limit"
-            and (response := chosen.get("response")) is not None
         ):
-            limit_due = _due(response, day0, applies, chosen, table, cal, day0_counts)
-            applies &= ~(due >= limit_due)
+            # As obligations._response_limit: the single response, else the triaged route's.
+            response = chosen.get("response")
+            if response is not None and response.anchor == "receipt":
+                limits = [(response, applies)]
+            else:
+                limits = [
+                    (t, applies & (triage == code))
+                    for code, name in enumerate(("early-resolution", "investigation"))
+                    if (t := chosen.get(name)) is not None and t.anchor == "receipt"
+                ]
+            for limit_target, rows in limits:
+                if rows.any():
+                    limit_due = _due(limit_target, day0, rows, chosen, table, cal, day0_counts)
+                    applies &= ~(rows & (due >= limit_due))
         columns[target.id] = _as_dates(due, applies)
         if target.backward:
             columns[target.id + IMPOSSIBLE_SUFFIX] = applies & (due < day0)

@@ -1,0 +1,319 @@
+"""Boundaries and small behaviours that mutation testing found untested.
+
+Each test here kills surviving mutants of ``calendar.py``, ``durations.py`` or ``obligations.py``
+reported by ``scripts/mutation.py`` (see ``docs/mutation-report.md``): the edges of the span,
+argument checks, ``repr``, backward durations, the anchors, ``only-if-before-limit`` and the
+exact instant a delay update stops extending.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from complaint_workflow import (
+    CalendarRangeError,
+    InvalidInputError,
+    NaiveDatetimeError,
+    WorkingDayCalendar,
+)
+from complaint_workflow.calendar import as_london, end_of_day
+from complaint_workflow.durations import CalendarDays, Months, Weeks, WorkingDays
+from complaint_workflow.errors import PolicyError
+from complaint_workflow.obligations import Obligation, derive_obligations
+from complaint_workflow.policy import Policy, Target
+from complaint_workflow.situation import Delay, RouteStates, Situation
+
+LONDON = ZoneInfo("Europe/London")
+CAL = WorkingDayCalendar.england_and_wales()
+
+
+# ---------------------------------------------------------------- calendar
+class _NoOffset(tzinfo):
+    def utcoffset(self, dt):
+        return None
+
+    def dst(self, dt):
+        return None
+
+    def tzname(self, dt):
+        return None
+
+
+def test_tzinfo_without_offset_is_naive():
+    """Tzinfo without offset is naive."""
+    with pytest.raises(NaiveDatetimeError):
+        as_london(datetime(2024, 6, 12, 10, tzinfo=_NoOffset()))
+
+
+def test_repr():
+    """Repr."""
+    assert repr(CAL).startswith("WorkingDayCalendar(2000-2060, ")
+    assert repr(CAL).endswith(" holidays, 0 closures, 0 extra working days)")
+
+
+def test_span_limits():
+    """Span limits."""
+    for first, last in [(1, 1), (2024, 2024), (9998, 9998)]:
+        assert WorkingDayCalendar({}, first_year=first, last_year=last).first_year == first
+    for first, last in [(0, 2000), (9999, 9999), (2025, 2024)]:
+        with pytest.raises(InvalidInputError):
+            WorkingDayCalendar({}, first_year=first, last_year=last)
+
+
+def test_first_day_of_span():
+    """First day of span."""
+    assert CAL.add_working_days(date(2000, 1, 1), 0) == date(2000, 1, 4)
+
+
+def test_govuk_update_keeps_other_years_and_edges():
+    """Govuk update keeps other years and edges."""
+    year = [{"title": t, "date": d.isoformat()} for d, t in CAL.holidays.items() if d.year == 2030]
+    updated = CAL.with_govuk_bank_holidays(
+        {"events": [*year, {"title": "One-off", "date": "2030-06-03"}]}
+    )
+    assert updated.holiday_name(date(2029, 12, 25)) == "Christmas Day"
+    assert not updated.is_working_day(date(2029, 12, 25))
+    for day in ("2000-06-06", "2060-06-08"):  # first and last year of the span
+        edge = CAL.with_govuk_bank_holidays({"events": [{"title": "X", "date": day}]})
+        assert edge.holiday_name(date.fromisoformat(day)) == "X"
+
+
+def test_first_and_last_day():
+    """First and last day."""
+    assert CAL.first_day == date(2000, 1, 1)
+    assert CAL.last_day == date(2060, 12, 31)
+
+
+def test_day_after_the_span():
+    """Day after the span."""
+    with pytest.raises(CalendarRangeError):
+        CAL.is_working_day(date(2061, 1, 1))
+    with pytest.raises(CalendarRangeError):
+        CAL.add_working_days(date(2061, 1, 1), -1)
+
+
+def test_n_must_be_an_int():
+    """N must be an int."""
+    for n in (True, 1.0):
+        with pytest.raises(InvalidInputError):
+            CAL.add_working_days(date(2024, 6, 12), n)
+
+
+def test_no_working_day_left_for_day0():
+    """No working day left for day0."""
+    small = WorkingDayCalendar({}, first_year=2024, last_year=2024).with_closures(
+        [date(2024, 12, 31)]
+    )
+    with pytest.raises(CalendarRangeError):
+        small.add_working_days(date(2024, 12, 31), 0)
+
+
+def test_first_working_day_of_span_backwards():
+    """First working day of span backwards."""
+    assert CAL.add_working_days(date(2000, 1, 5), -1) == date(2000, 1, 4)
+
+
+def test_one_past_the_last_working_day():
+    """One past the last working day."""
+    with pytest.raises(CalendarRangeError):
+        CAL.add_working_days(date(2060, 12, 31), 1)
+
+
+def test_working_days_before_zero():
+    """Working days before zero."""
+    with pytest.raises(InvalidInputError):
+        CAL.working_days_before(date(2024, 4, 2), 0)
+
+
+def test_working_days_before_reaches_first_working_day():
+    """Working days before reaches first working day."""
+    assert CAL.working_days_before(date(2000, 1, 5), 1) == date(2000, 1, 4)
+
+
+def test_between_at_span_edges():
+    """Between at span edges."""
+    assert CAL.working_days_between(date(2000, 1, 1), date(2000, 1, 10)) == 4
+    assert CAL.working_days_between(date(2000, 1, 10), date(1999, 12, 31)) == -5
+    assert CAL.working_days_between(date(2060, 12, 1), date(2061, 1, 1)) == 21
+    assert CAL.working_days_between(date(2060, 12, 31), date(2060, 12, 1)) == -20
+    with pytest.raises(CalendarRangeError):
+        CAL.working_days_between(date(1999, 12, 1), date(2024, 1, 1))
+    with pytest.raises(CalendarRangeError):
+        CAL.working_days_between(date(1999, 12, 31), date(1999, 12, 31))
+
+
+def test_roll_forward():
+    """Roll forward."""
+    assert CAL.roll_forward(date(2024, 3, 29)) == date(2024, 4, 2)
+    assert CAL.roll_forward(date(2024, 4, 2)) == date(2024, 4, 2)
+
+
+def test_cutoff_must_be_naive_time():
+    """Cutoff must be naive time."""
+    received = datetime(2024, 6, 12, 10, tzinfo=LONDON)
+    for cutoff in (time(17, tzinfo=UTC), "17:00"):
+        with pytest.raises(InvalidInputError):
+            CAL.deemed_receipt(received, cutoff)
+
+
+# ---------------------------------------------------------------- durations
+def test_max_units():
+    """Max units."""
+    assert WorkingDays(10_000).n == 10_000
+    with pytest.raises(PolicyError):
+        WorkingDays(10_001)
+
+
+def test_before():
+    """Before."""
+    assert CalendarDays(3).before(date(2024, 6, 12), CAL, "calendar") == date(2024, 6, 9)
+    assert Weeks(2).before(date(2024, 6, 12), CAL, "calendar") == date(2024, 5, 29)
+    assert Weeks(1).before(date(2024, 4, 8), CAL, "working") == date(2024, 3, 28)
+    assert Months(6).before(date(2024, 8, 31), CAL, "calendar") == date(2024, 2, 29)
+
+
+def test_str():
+    """Str."""
+    assert [str(Weeks(1)), str(Weeks(2)), str(Months(1)), str(Months(6))] == [
+        "1 week",
+        "2 weeks",
+        "1 month",
+        "6 months",
+    ]
+
+
+# ---------------------------------------------------------------- obligations
+RECEIVED = datetime(2024, 6, 12, 10, 0, tzinfo=LONDON)  # response due 2024-07-03
+
+
+def situation(**changes) -> Situation:
+    base = {
+        "complaint_id": "c1",
+        "complainant": "adult",
+        "channel": "web",
+        "case_ongoing": True,
+        "involvement_ended": None,
+        "staff_named": 0,
+        "policy_id": "cafcass-2012",
+        "received_at": RECEIVED,
+        "receipt_at": RECEIVED,
+        "hearing": None,
+        "hearing_known_at": RECEIVED,
+        "states": RouteStates(intake="procedure"),
+    }
+    base.update(changes)
+    return Situation(**base)
+
+
+def by_id(sit, policy, at=datetime(2024, 6, 12, 12, 0, tzinfo=LONDON)):
+    return {o.id: o for o in derive_obligations(sit, policy, CAL, at)}
+
+
+def test_default_not_overdue():
+    """Default not overdue."""
+    assert (
+        Obligation(
+            id="x", due=date(2024, 1, 1), strength="hard", clause="", status="pending"
+        ).overdue
+        is False
+    )
+
+
+def test_pending_is_not_overdue():
+    """Pending is not overdue."""
+    got = by_id(situation(hearing=date(2024, 9, 2)), Policy.builtin("cafcass-2012"))
+    assert got["response-before-hearing"].status == "pending"
+    assert {o.overdue for o in got.values()} == {False}
+
+
+def test_contact_and_triage_anchors():
+    """Contact and triage anchors."""
+    policy = Policy.builtin("cafcass-2012").evolve(
+        targets={
+            "after-contact": Target(id="after-contact", duration=WorkingDays(5), anchor="contact"),
+            "after-triage": Target(id="after-triage", duration=WorkingDays(10), anchor="triage"),
+        }
+    )
+    assert "after-contact" not in by_id(situation(), policy)
+    done = (
+        ("contact", datetime(2024, 6, 13, 9, tzinfo=LONDON)),
+        ("triage", datetime(2024, 6, 14, 9, tzinfo=LONDON)),
+    )
+    got = by_id(situation(done=done), policy, datetime(2024, 6, 14, 12, tzinfo=LONDON))
+    assert got["after-contact"].due == date(2024, 6, 20)
+    assert got["after-triage"].due == date(2024, 6, 28)
+
+
+def test_involvement_ended_anchor():
+    """Involvement ended anchor."""
+    policy = Policy.builtin("cafcass-2012").evolve(
+        targets={
+            "after-end": Target(
+                id="after-end", duration=CalendarDays(10), anchor="involvement-ended"
+            ),
+        }
+    )
+    got = by_id(situation(involvement_ended=date(2024, 5, 1), case_ongoing=False), policy)
+    assert got["after-end"].due == date(2024, 5, 11)
+
+
+@pytest.mark.parametrize(
+    ("rule", "hearing", "listed"),
+    [
+        ("only-if-before-limit", date(2024, 7, 9), True),  # due 2 Jul < response 3 Jul
+        ("only-if-before-limit", date(2024, 7, 10), False),  # due 3 Jul == response 3 Jul
+        ("only-if-before-limit", date(2024, 9, 2), False),
+        ("whenever-hearing-known", date(2024, 9, 2), True),
+    ],
+)
+def test_response_before_hearing_only_if_before_limit(rule, hearing, listed):
+    """Response before hearing only if before limit."""
+    policy = Policy.builtin("cafcass-2012").evolve(parameters={"response_before_hearing": rule})
+    got = by_id(situation(hearing=hearing), policy)
+    assert ("response-before-hearing" in got) is listed
+    assert got["response"].due == date(2024, 7, 3)
+
+
+def test_delay_sent_at_end_of_due_date_does_not_extend():
+    """Delay sent at end of due date does not extend."""
+    due = date(2024, 7, 3)
+    late = Delay("response", sent_at=end_of_day(due), until=date(2024, 7, 17))
+    got = by_id(situation(delays=(late,)), Policy.builtin("cafcass-2012"))
+    assert got["response"].due == due
+    assert got["response"].extended_from is None
+    early = Delay(
+        "response", sent_at=end_of_day(due) - timedelta(microseconds=1), until=date(2024, 7, 17)
+    )
+    got = by_id(situation(delays=(early,)), Policy.builtin("cafcass-2012"))
+    assert got["response"].due == date(2024, 7, 17)
+    assert got["response"].extended_from == due
+
+
+def test_early_span_fast_path():
+    """Early span fast path."""
+    cal = WorkingDayCalendar({}, first_year=1, last_year=30)
+    assert cal.add_working_days(date(10, 3, 1), 0) == date(10, 3, 1)  # a Monday
+    assert cal.add_working_days(date(10, 3, 1), 3) == date(10, 3, 4)
+
+
+def test_date_subclass_on_first_day():
+    """Date subclass on first day."""
+
+    class D(date):
+        pass
+
+    assert CAL.add_working_days(D(2000, 1, 1), 0) == date(2000, 1, 4)
+
+
+def test_only_if_before_limit_weighs_the_web_triage_target() -> None:
+    """Under the web page, the hearing rule is weighed against the triaged route's target."""
+    web = Policy.builtin("cafcass-web").evolve(
+        id="web-limit", parameters={"response_before_hearing": "only-if-before-limit"}
+    )
+    far = situation(hearing=date(2024, 9, 30), triage="early-resolution")
+    assert "response-before-hearing" not in by_id(far, web)
+    near = situation(hearing=date(2024, 6, 24), triage="early-resolution")
+    assert by_id(near, web)["response-before-hearing"].due == date(2024, 6, 17)
