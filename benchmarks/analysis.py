@@ -2,8 +2,8 @@
 
 Run from the repository root (one command; ``--quick`` uses small sizes for a smoke run)::
 
-    /work/venv/bin/python benchmarks/analysis.py
-    /work/venv/bin/python benchmarks/analysis.py --quick
+    python benchmarks/analysis.py
+    python benchmarks/analysis.py --quick
 
 What it times, under the policy ``cafcass-web`` on the default England-and-Wales calendar:
 

@@ -2,8 +2,8 @@
 
 Run from the repository root (one command; ``--quick`` uses small sizes for a smoke run)::
 
-    /work/venv/bin/python benchmarks/calendar.py
-    /work/venv/bin/python benchmarks/calendar.py --quick
+    python benchmarks/calendar.py
+    python benchmarks/calendar.py --quick
 
 What it times, on 100,000 seeded-random dates uniform over 2013-01-01..2027-06-30, adding 15
 working days with ``cal = WorkingDayCalendar.england_and_wales()``:

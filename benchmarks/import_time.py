@@ -2,8 +2,8 @@
 
 Run from the repository root (one command; ``--quick`` does fewer runs, for a smoke run)::
 
-    /work/venv/bin/python benchmarks/import_time.py
-    /work/venv/bin/python benchmarks/import_time.py --quick
+    python benchmarks/import_time.py
+    python benchmarks/import_time.py --quick
 
 Each measurement is a fresh interpreter (``sys.executable -P -c ...``), so nothing is cached
 in ``sys.modules``; the two commands are run alternately (interleaved, after one discarded

@@ -2,8 +2,8 @@
 
 Run from the repository root (one command; ``--quick`` uses small sizes for a smoke run)::
 
-    /work/venv/bin/python benchmarks/routes.py
-    /work/venv/bin/python benchmarks/routes.py --quick
+    python benchmarks/routes.py
+    python benchmarks/routes.py --quick
 
 The events are the demo's own (:data:`complaint_workflow.demo.SCENARIOS`), under the default
 policy ``cafcass-web``. What it measures:

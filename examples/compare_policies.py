@@ -20,9 +20,9 @@ Only the standard library and ``complaint_workflow``; nothing reads the wall clo
 
 Run it::
 
-    /work/venv/bin/python examples/compare_policies.py
-    /work/venv/bin/python examples/compare_policies.py --seed 7 --count 40 --show 10
-    /work/venv/bin/python examples/compare_policies.py --demo --now 2024-07-01T12:00+01:00
+    python examples/compare_policies.py
+    python examples/compare_policies.py --seed 7 --count 40 --show 10
+    python examples/compare_policies.py --demo --now 2024-07-01T12:00+01:00
 """
 
 from __future__ import annotations

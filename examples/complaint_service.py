@@ -19,8 +19,8 @@ Nothing reads the wall clock: "now" is ``--now`` (default 2024-07-01T12:00+01:00
 
 Run it::
 
-    /work/venv/bin/python examples/complaint_service.py
-    /work/venv/bin/python examples/complaint_service.py --store /tmp/complaints \\
+    python examples/complaint_service.py
+    python examples/complaint_service.py --store /tmp/complaints \\
         --now 2024-06-14T17:00+01:00 --policy cafcass-2012
 
 ``--store`` must be an empty (or new) directory; without it a temporary directory is used

@@ -90,3 +90,33 @@ def test_console_script_is_installed() -> None:
     assert proc.returncode == 2
     assert proc.stderr.startswith("complaint-workflow: error:")
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xff\xfe not utf-8", "not UTF-8"),
+        (
+            b'{"schema": "complaint-workflow/history", "schema_version": 1, "policies": 3}',
+            "policies",
+        ),
+        (
+            b'{"schema": "complaint-workflow/history", "schema_version": 1, "policies": {"x": 5}}',
+            "policies",
+        ),
+        (
+            b'{"schema": "complaint-workflow/history", "schema_version": 1, "events": []}',
+            "starts with complaint-opened",
+        ),
+        (b'{"schema": "complaint-workflow/history", "schema_version": 2}', "schema_version"),
+        (b"not json", "not valid JSON"),
+    ],
+)
+def test_replay_bad_files_are_one_line(tmp_path: Path, content: bytes, message: str) -> None:
+    """A history that cannot be read is one clear line and exit 2, never a traceback."""
+    path = tmp_path / "history.json"
+    path.write_bytes(content)
+    status, _, err = run("replay", str(path))
+    assert status == 2
+    assert err.count("\n") == 1
+    assert message in err

@@ -51,12 +51,23 @@ from .events import (
     Resubmitted,
     Triaged,
 )
+from .feedback import (
+    AskedToTakeForward,
+    Compliment,
+    ComplimentPassedOn,
+    Feedback,
+    FeedbackFiled,
+    TakeForwardAnswered,
+)
 from .obligations import Obligation, ObligationStatus
 from .personal import PersonalDetails
 from .policy import Parameters, Policy, PolicyChange, Target
+from .reports import CountingRule, quarter_of, quarterly_counts
+from .situation import Eligibility
 
 __all__ = [
     "LONDON",
+    "AskedToTakeForward",
     "Aspect",
     "Assessed",
     "CalendarDataError",
@@ -68,18 +79,24 @@ __all__ = [
     "ComplaintClosed",
     "ComplaintOpened",
     "ComplaintWorkflowError",
+    "Compliment",
+    "ComplimentPassedOn",
     "ConductReferred",
     "ContactMade",
     "ContactRestricted",
+    "CountingRule",
     "CourtNotified",
     "CourtUpdated",
     "DeadlineReport",
     "DelayUpdateSent",
     "Duration",
+    "Eligibility",
     "Event",
     "EventRejected",
     "ExceptionalCircumstancesDecided",
     "FactualErrorCorrected",
+    "Feedback",
+    "FeedbackFiled",
     "ForwardedToCST",
     "HearingListed",
     "HearingMoved",
@@ -107,6 +124,7 @@ __all__ = [
     "Responded",
     "ResubmissionRequested",
     "Resubmitted",
+    "TakeForwardAnswered",
     "Target",
     "Triaged",
     "Weeks",
@@ -114,6 +132,8 @@ __all__ = [
     "WorkingDays",
     "deadlines",
     "load_govuk_bank_holidays",
+    "quarter_of",
+    "quarterly_counts",
 ]
 
 __version__ = "0.1.0"

@@ -136,11 +136,16 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
     from .complaint import Complaint
 
     try:
-        text = open(args.file, encoding="utf-8").read()  # noqa: SIM115
+        with open(args.file, encoding="utf-8") as fh:
+            text = fh.read()
     except OSError as exc:
         raise UsageError(f"cannot read {args.file} ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{args.file} is not UTF-8 text; expected a JSON history") from None
     complaint = Complaint.from_json(text)
     look = complaint.last_at if args.at is None else _instant(args.at, "--at")
+    if look < complaint.history[0].at:
+        raise UsageError("--at must not be before the complaint was received")
     out.write(f"{complaint.id}: {complaint.state} under {complaint.policy.id}\n\n")
     rows = [[e.at.isoformat(), str(e.version), e.name] for e in complaint.history]
     out.write(text_table(["when", "version", "event"], rows) + "\n\n")

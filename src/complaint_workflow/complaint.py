@@ -189,7 +189,9 @@ class Complaint:
         opened = next(iterator, None)
         if not isinstance(opened, ev.ComplaintOpened):
             raise EventRejected(
-                _NEW, type(opened).__name__, "a history starts with complaint-opened"
+                _NEW,
+                "(no event)" if opened is None else _name(opened),
+                "a history starts with complaint-opened",
             )
         known = dict(policies or {})
         complaint = cls._start(

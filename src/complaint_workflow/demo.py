@@ -257,6 +257,10 @@ def _cell(obligation: Any) -> str:
     return text
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
 def _indent(text: str) -> str:
     return "\n".join("   " + line for line in text.splitlines())
 
@@ -294,7 +298,7 @@ def _demo_beside(write: Callable[[str], object]) -> None:
     write("   quarterly counts (per complaint): ")
     write(
         "; ".join(
-            f"{q} {v['complaints']} complaints, {v['compliments']} compliments"
+            f"{q} {_count(v['complaints'], 'complaint')}, {_count(v['compliments'], 'compliment')}"
             for q, v in quarterly_counts(complaints, compliments).items()
         )
         + "\n"

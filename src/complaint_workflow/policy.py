@@ -325,6 +325,8 @@ class Policy:
     @classmethod
     def from_toml_text(cls, text: str | bytes, *, name: str = "<string>") -> Policy:
         """Read a policy from TOML text; ``name`` stands for the file in messages."""
+        if not isinstance(text, str | bytes):
+            raise PolicyError(f"{name}: expected TOML text (got {type(text).__name__})")
         raw = text.encode("utf-8") if isinstance(text, str) else text
         return _load(raw, name, Path.cwd(), depth=0)
 

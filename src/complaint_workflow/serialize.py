@@ -122,7 +122,12 @@ def complaint_from_json(
             f"this library reads {SCHEMA_VERSION}"
         )
     known: dict[str, Policy] = {}
-    for policy_id, toml in (document.get("policies") or {}).items():
+    embedded = document.get("policies") or {}
+    if not isinstance(embedded, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in embedded.items()
+    ):
+        raise InvalidInputError('"policies" must map policy ids to TOML text')
+    for policy_id, toml in embedded.items():
         known[policy_id] = Policy.from_toml_text(toml, name=f"policies[{policy_id!r}]")
     known.update(policies or {})
     personal_data = document.get("personal")

@@ -14,20 +14,23 @@ numpy, pandas and matplotlib live here only; the core library never imports this
 from .deadlines import due_dates
 from .reports import plot_breach_rates, plot_due_dates, quarterly_table
 from .simulate import Distribution, Simulation, SimulationParameters, simulate
-from .sweep import simulate_many, sweep
+from .sweep import SimulationTask, run_task, simulate_many, sweep
 from .vectorised import VectorCalendar
-from .whatif import compare, summary
+from .whatif import compare, replay_under, summary
 
 __all__ = [
     "Distribution",
     "Simulation",
     "SimulationParameters",
+    "SimulationTask",
     "VectorCalendar",
     "compare",
     "due_dates",
     "plot_breach_rates",
     "plot_due_dates",
     "quarterly_table",
+    "replay_under",
+    "run_task",
     "simulate",
     "simulate_many",
     "summary",
