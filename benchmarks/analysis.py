@@ -43,6 +43,9 @@ import os
 import sys
 
 _HERE = os.path.dirname(os.path.realpath(__file__))
+sys.path.insert(0, _HERE)  # even under python -P
+from _timing import fmt, verdict  # before the path goes
+
 sys.path[:] = [p for p in sys.path if os.path.realpath(p or os.curdir) != _HERE]
 
 import argparse
@@ -83,20 +86,6 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 def best(fn: Callable[[], object], repeat: int, number: int = 1) -> float:
     """Best-of-``repeat`` seconds per run of ``fn``."""
     return min(timeit.repeat(fn, repeat=repeat, number=number)) / number
-
-
-def fmt(seconds: float) -> str:
-    if seconds >= 1.0:
-        return f"{seconds:8.3f} s "
-    if seconds >= 1e-3:
-        return f"{seconds * 1e3:8.2f} ms"
-    if seconds >= 1e-6:
-        return f"{seconds * 1e6:8.2f} us"
-    return f"{seconds * 1e9:8.1f} ns"
-
-
-def verdict(name: str, ok: bool, detail: str) -> str:
-    return f"  {'PASS' if ok else 'MISS'}  {name}: {detail}"
 
 
 # --------------------------------------------------------------------- the complaints

@@ -42,6 +42,9 @@ import os
 import sys
 
 _HERE = os.path.dirname(os.path.realpath(__file__))
+sys.path.insert(0, _HERE)  # even under python -P
+from _timing import auto_number, best_per_call, fmt, verdict  # before the path goes
+
 sys.path[:] = [p for p in sys.path if os.path.realpath(p or os.curdir) != _HERE]
 
 import argparse
@@ -49,8 +52,6 @@ import json
 import platform
 import random
 import subprocess
-import timeit
-from collections.abc import Callable
 from datetime import date, timedelta
 
 import holidays
@@ -87,34 +88,6 @@ def naive_add(d: date, n: int, h: holidays.HolidayBase) -> date:
         if d.weekday() < 5 and d not in h:
             counted += 1
     return d
-
-
-def best_per_call(fn: Callable[[], object], calls: int, repeat: int, number: int = 1) -> float:
-    """Best-of-``repeat`` time of ``fn`` divided by the ``calls`` it makes (seconds per call)."""
-    times = timeit.repeat(fn, repeat=repeat, number=number)
-    return min(times) / number / calls
-
-
-def auto_number(fn: Callable[[], object], at_least: float) -> int:
-    """How many runs of ``fn`` take at least ``at_least`` seconds (1, 2, 5, 10, 20, ...)."""
-    number = 1
-    while True:
-        for factor in (1, 2, 5):
-            if timeit.timeit(fn, number=number * factor) >= at_least:
-                return number * factor
-        number *= 10
-
-
-def fmt(seconds: float) -> str:
-    if seconds >= 1e-3:
-        return f"{seconds * 1e3:8.2f} ms"
-    if seconds >= 1e-6:
-        return f"{seconds * 1e6:8.2f} us"
-    return f"{seconds * 1e9:8.1f} ns"
-
-
-def verdict(name: str, ok: bool, detail: str) -> str:
-    return f"  {'PASS' if ok else 'MISS'}  {name}: {detail}"
 
 
 def minor_faults() -> int:

@@ -50,13 +50,15 @@ import os
 import sys
 
 _HERE = os.path.dirname(os.path.realpath(__file__))
+sys.path.insert(0, _HERE)  # even under python -P
+from _timing import auto_number, best_per_call  # before the path goes
+
 sys.path[:] = [p for p in sys.path if os.path.realpath(p or os.curdir) != _HERE]
 
 import argparse
 import gc
 import operator
 import platform
-import timeit
 import tracemalloc
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -82,22 +84,6 @@ OPEN_EVENTS = 6  # DELAY-1's first six events: forwarded … conduct referred, d
 
 
 # --------------------------------------------------------------------- timing helpers
-
-
-def best_per_call(fn: Callable[[], object], calls: int, repeat: int, number: int = 1) -> float:
-    """Best-of-``repeat`` time of ``fn`` divided by the ``calls`` it makes (seconds per call)."""
-    times = timeit.repeat(fn, repeat=repeat, number=number)
-    return min(times) / number / calls
-
-
-def auto_number(fn: Callable[[], object], at_least: float) -> int:
-    """How many runs of ``fn`` take at least ``at_least`` seconds (1, 2, 5, 10, 20, ...)."""
-    number = 1
-    while True:
-        for factor in (1, 2, 5):
-            if timeit.timeit(fn, number=number * factor) >= at_least:
-                return number * factor
-        number *= 10
 
 
 def timed(fn: Callable[[], object], calls: int, repeat: int, min_time: float) -> float:

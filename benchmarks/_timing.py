@@ -1,0 +1,42 @@
+"""Timing helpers shared by the benchmarks: best-of-N, call counts, units, verdicts.
+
+Each benchmark imports this before it drops its own folder from ``sys.path`` (a script named
+``calendar.py`` there would otherwise shadow the standard library's ``calendar``).
+"""
+
+from __future__ import annotations
+
+import timeit
+from collections.abc import Callable
+
+
+def best_per_call(fn: Callable[[], object], calls: int, repeat: int, number: int = 1) -> float:
+    """Best-of-``repeat`` time of ``fn`` divided by the ``calls`` it makes (seconds per call)."""
+    times = timeit.repeat(fn, repeat=repeat, number=number)
+    return min(times) / number / calls
+
+
+def auto_number(fn: Callable[[], object], at_least: float) -> int:
+    """How many runs of ``fn`` take at least ``at_least`` seconds (1, 2, 5, 10, 20, ...)."""
+    number = 1
+    while True:
+        for factor in (1, 2, 5):
+            if timeit.timeit(fn, number=number * factor) >= at_least:
+                return number * factor
+        number *= 10
+
+
+def fmt(seconds: float) -> str:
+    """A duration in s, ms, us or ns, right-aligned."""
+    if seconds >= 1.0:
+        return f"{seconds:8.3f} s "
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:8.2f} ms"
+    if seconds >= 1e-6:
+        return f"{seconds * 1e6:8.2f} us"
+    return f"{seconds * 1e9:8.1f} ns"
+
+
+def verdict(name: str, ok: bool, detail: str) -> str:
+    """One ``PASS``/``MISS`` line for a target."""
+    return f"  {'PASS' if ok else 'MISS'}  {name}: {detail}"
