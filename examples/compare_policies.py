@@ -53,12 +53,12 @@ from complaint_workflow import (
 )
 from complaint_workflow.demo import SCENARIOS, Scenario
 from complaint_workflow.events import Aspect
+from complaint_workflow.obligations import RESPONSE_TARGETS, STATUSES
+from complaint_workflow.text import text_table
 
 Route: TypeAlias = Literal["early-resolution", "investigation"]
 
 DEFAULT_NOW: Final = "2025-06-30T12:00+01:00"
-STATUSES: Final = ("pending", "at-risk", "met", "met-late", "breached", "impossible", "extended")
-RESPONSE_TARGETS: Final = ("response", "early-resolution", "investigation", "outside-response")
 """The obligations to respond, in the order to look for them (one applies at a time)."""
 
 EASTER_2024: Final = (date(2024, 3, 27), date(2024, 4, 2))
@@ -149,14 +149,6 @@ def parse_instant(text: str) -> datetime:
     return value.astimezone(LONDON)
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(c) for c in col) for col in zip(headers, *rows, strict=True)]
-    lines = [headers, ["-" * w for w in widths], *rows]
-    return "\n".join(
-        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in lines
-    )
-
-
 def _cell(obligation: Obligation | None) -> str:
     if obligation is None:
         return "—"
@@ -210,7 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     counts = {p: Counter(o.status for obs in owed[p].values() for o in obs) for p in ids}
     print("\nobligations by status")
     rows = [[p, *(str(counts[p][s]) for s in STATUSES), str(counts[p].total())] for p in ids]
-    print(_table(["policy", *STATUSES, "total"], rows))
+    print(text_table(["policy", *STATUSES, "total"], rows))
 
     shown = scenarios[: args.show]
     if not shown:
@@ -231,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 *(_cell(response_obligation(owed[p][first.id])) for p in ids),
             ]
         )
-    print(_table(["complaint", "received", "day 0", "route", "answered", *ids], rows))
+    print(text_table(["complaint", "received", "day 0", "route", "answered", *ids], rows))
     return 0
 
 

@@ -52,6 +52,7 @@ from complaint_workflow import (
     Policy,
 )
 from complaint_workflow.demo import SCENARIOS
+from complaint_workflow.text import text_table
 
 DEFAULT_NOW: Final = "2024-07-01T12:00+01:00"
 
@@ -201,15 +202,6 @@ def parse_instant(text: str) -> datetime:
     return value.astimezone(LONDON)
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(str(c)) for c in col) for col in zip(headers, *rows, strict=True)]
-    lines = [headers, ["-" * w for w in widths], *rows]
-    return "\n".join(
-        "  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
-        for line in lines
-    )
-
-
 def _obligation_row(o: Obligation) -> list[str]:
     note = "" if o.extended_from is None else f"extended from {o.extended_from.isoformat()}"
     met = "" if o.met_at is None else o.met_at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M")
@@ -259,7 +251,7 @@ def run(store: JsonFileStore, policy_id: str, now: datetime) -> int:
         )
         print(f"   day 0 {complaint.deemed_receipt.isoformat()}; personal details: {personal}")
         rows = [_obligation_row(o) for o in complaint.obligations(now)]
-        table = _table(["obligation", "due", "strength", "status", "met at", "note"], rows)
+        table = text_table(["obligation", "due", "strength", "status", "met at", "note"], rows)
         print("\n".join("   " + line for line in table.splitlines()))
         verdict = "equal" if equal else "DIFFERENT"
         print(f"   reloaded from {store.path(complaint_id).name}: {verdict}")

@@ -268,12 +268,7 @@ class Complaint:
     @property
     def finished(self) -> bool:
         """Whether the complaint has reached an end: closed, answered, resolved or refused."""
-        s = self.situation.states
-        if s.procedure is not None:
-            return s.procedure == "closed"
-        if s.outside is not None:
-            return s.outside == "responded"
-        return s.intake in ("resolved-quickly", "repeated", "not-taken-forward", "refused")
+        return _finished(self.situation)
 
     def obligations(self, at: datetime) -> tuple[Obligation, ...]:
         """Every obligation and its status at the aware instant ``at``.

@@ -98,12 +98,6 @@ class Situation:
         """When ``act`` was first done, or ``None``."""
         return next((at for name, at in self.done if name == act), None)
 
-    def with_done(self, act: str, at: datetime) -> Situation:
-        """This situation with ``act`` recorded as done at ``at`` (the first time only)."""
-        if self.done_at(act) is not None:
-            return self
-        return attrs.evolve(self, done=(*self.done, (act, at)))
-
 
 @attrs.frozen
 class Context:
