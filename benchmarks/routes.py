@@ -365,7 +365,8 @@ def bench_memory(count: int) -> dict[str, Any]:
 
     reference, ref_bytes = traced(build_reference)
     assert isinstance(reference, list)
-    assert len({r[0][3] for r in reference}) == count, "complaint ids are not distinct"
+    id_at = 1 + shape[0][1].index("complaint_id")
+    assert len({r[0][id_at] for r in reference}) == count, "complaint ids are not distinct"
     return {
         "count": count,
         "events": len(histories[0]),

@@ -12,9 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import ClassVar, Literal, TypeAlias
+from typing import ClassVar, Literal
 
 import attrs
+
+from .vocabulary import (
+    Aspect,
+    Channel,
+    ComplainantKind,
+    ConductReferral,
+    ContactMethod,
+    ResponseMethod,
+    TriageRoute,
+)
 
 __all__ = [
     "Aspect",
@@ -52,20 +62,6 @@ __all__ = [
     "Triaged",
 ]
 
-ComplainantKind: TypeAlias = Literal["adult", "child", "other", "employee-matter"]
-"""Who complains: an adult party; the child the case is about; a relative, friend or other
-professional (``other``, §2.2); a service user about an employee, not about a case
-(``employee-matter``, §2.3)."""
-
-Aspect: TypeAlias = Literal[
-    "professional-judgement",
-    "factual-error",
-    "case-management",
-    "conduct",
-    "commissioned-provider",
-]
-"""The five categories of the assessment (§4.4)."""
-
 
 def _aspects(value: Iterable[Aspect]) -> tuple[Aspect, ...]:
     return tuple(value)
@@ -73,11 +69,14 @@ def _aspects(value: Iterable[Aspect]) -> tuple[Aspect, ...]:
 
 @attrs.frozen(kw_only=True)
 class Event:
-    """What every event has: when it happened and its place in the history."""
+    """What every event has: when it happened, its place in the history, an optional id."""
 
     name: ClassVar[str] = "event"
     at: datetime
     version: int | None = None
+    event_id: str | None = None
+    """An identity given by the sender (e.g. a message id): a re-delivered event with the same
+    id and equal content is applied once; the same id with other content is refused."""
 
 
 # --------------------------------------------------------------------- opening
@@ -93,7 +92,7 @@ class ComplaintOpened(Event):
     name: ClassVar[str] = "complaint-opened"
     complaint_id: str
     complainant: ComplainantKind
-    channel: Literal["in-person", "phone", "letter", "email", "web-form", "feedback-form"] = "email"
+    channel: Channel = "email"
     case_ongoing: bool = True
     involvement_ended: date | None = None
     hearing: date | None = None
@@ -206,7 +205,7 @@ class ContactMade(Event):
     """
 
     name: ClassVar[str] = "contact-made"
-    method: Literal["discussion", "email-assessment"] = "discussion"
+    method: ContactMethod = "discussion"
 
 
 @attrs.frozen(kw_only=True)
@@ -223,7 +222,7 @@ class Triaged(Event):
     """The complaint was triaged to early resolution or investigation (web page)."""
 
     name: ClassVar[str] = "triaged"
-    route: Literal["early-resolution", "investigation"]
+    route: TriageRoute
 
 
 @attrs.frozen(kw_only=True)
@@ -232,7 +231,7 @@ class ConductReferred(Event):
     Practice / Assistant Director (§4.8)."""
 
     name: ClassVar[str] = "conduct-referred"
-    to: Literal["manager", "head-of-practice"]
+    to: ConductReferral
 
 
 @attrs.frozen(kw_only=True)
@@ -285,7 +284,7 @@ class Responded(Event):
     """
 
     name: ClassVar[str] = "responded"
-    method: Literal["written", "phone"] = "written"
+    method: ResponseMethod = "written"
     phso_signposted: bool = False
 
 
