@@ -155,6 +155,15 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
         for o in complaint.obligations(look)
     ]
     out.write(text_table(["obligation", "due", "strength", "status", "clause"], rows) + "\n")
+    if args.svg is not None:
+        from .timeline import svg
+
+        try:
+            with open(args.svg, "w", encoding="utf-8") as fh:
+                fh.write(svg(complaint, look))
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.svg} ({exc.strerror})") from None
+        out.write(f"\nwrote the timeline at {look.isoformat()} to {args.svg}\n")
     return 0
 
 
@@ -281,6 +290,7 @@ def _parser() -> _Parser:
     replay = commands.add_parser("replay", help="a JSON history's timeline and obligations")
     replay.add_argument("file", metavar="FILE")
     replay.add_argument("--at", metavar="ISO-DATETIME", help="the instant (default: last event)")
+    replay.add_argument("--svg", metavar="FILE", help="also write the timeline picture (SVG)")
     replay.set_defaults(func=_replay)
 
     diagram = commands.add_parser("diagram", help="a route's Mermaid state diagram")
