@@ -263,6 +263,35 @@ def _write_frame(frame: object, target: object) -> None:
         raise UsageError(f"cannot write {target} ({exc.strerror or exc})") from None
 
 
+# --------------------------------------------------------------------- serve
+
+
+def _serve(args: argparse.Namespace, out: TextIO) -> int:
+    import os
+
+    db = args.db or os.environ.get("COMPLAINT_WORKFLOW_DB")
+    if not db:
+        raise UsageError("serve needs --db URL (or COMPLAINT_WORKFLOW_DB), e.g. sqlite:///cw.db")
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port must be from 0 to 65535 (got {args.port})")
+    try:
+        from .service import serve
+    except ImportError as exc:
+        raise UsageError(
+            f"serve needs the service extra ({exc.name} is missing): "
+            "pip install 'complaint-workflow[service]'"
+        ) from None
+    try:
+        serve(db, host=args.host, port=args.port, out=out)
+    except KeyboardInterrupt:  # pragma: no cover - interactive stop
+        return 0
+    except OSError as exc:
+        raise UsageError(
+            f"cannot serve on {args.host}:{args.port} ({exc.strerror or exc})"
+        ) from None
+    return 0
+
+
 # --------------------------------------------------------------------- main
 
 
@@ -306,6 +335,12 @@ def _parser() -> _Parser:
     sim.add_argument("--start", default="2024-01-01", metavar="DATE", help="the first day")
     sim.add_argument("--out", metavar="FILE", help="write the obligations (.parquet or .csv)")
     sim.set_defaults(func=_simulate)
+
+    serve = commands.add_parser("serve", help="run the reference service (the service extra)")
+    serve.add_argument("--db", metavar="URL", help="the store (default: $COMPLAINT_WORKFLOW_DB)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.set_defaults(func=_serve)
 
     policy = commands.add_parser("policy", help="show or compare policy versions")
     policy_commands = policy.add_subparsers(dest="policy_command", required=True, metavar="ACTION")

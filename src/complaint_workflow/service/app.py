@@ -1,0 +1,547 @@
+"""The ASGI application: a JSON API under ``/api`` and server-rendered pages, over a store.
+
+``create_app(store, token=...)`` builds it; :func:`complaint_workflow.service.serve` runs it
+with uvicorn. The store is any object with the methods of
+:class:`complaint_workflow.store.ComplaintStore` (``add``, ``get``, ``append``, ``worklist``,
+``changes``). The service is the shell: it alone reads the clock (``clock``, default the
+wall clock in Europe/London) and passes instants to the library.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import traceback
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import date, datetime
+from typing import Any, Final, TypeVar
+
+import anyio
+import anyio.to_thread
+import attrs
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..calendar import LONDON, WorkingDayCalendar, as_london
+from ..complaint import Complaint
+from ..errors import ComplaintWorkflowError, EventRejected
+from ..obligations import STATUSES
+from ..personal import PersonalDetails
+from ..policy import Policy
+from ..serialize import event_from_dict, event_to_dict
+from .auth import TokenAuth
+from .models import ComplaintOut, ErrorOut, EventIn, OpenIn, RowOut
+
+__all__ = ["DEFAULT_MAX_BODY", "Service", "complaint_out", "create_app", "row_to_dict"]
+
+log = logging.getLogger("complaint_workflow.service")
+
+DEFAULT_MAX_BODY: Final = 64 * 1024
+"""Largest request body accepted, in bytes (413 beyond)."""
+
+_WORKLIST_DAYS: Final = 7
+_T = TypeVar("_T")
+
+_ERRORS: Final[dict[int, str]] = {
+    400: "bad-request",
+    401: "unauthorized",
+    404: "not-found",
+    405: "method-not-allowed",
+    409: "conflict",
+    413: "too-large",
+    422: "invalid",
+    500: "internal",
+}
+
+
+def _error(status: int, detail: str, reason: str | None = None) -> JSONResponse:
+    body = ErrorOut(error=_ERRORS.get(status, "error"), detail=detail, reason=reason)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
+
+
+def _store_failure(exc: BaseException) -> str | None:
+    """Which store error this is, by class name (the store's own classes, or a test double's)."""
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    for name, kind in (
+        ("ConcurrencyError", "stale"),
+        ("DuplicateComplaintError", "duplicate"),
+        ("ComplaintNotFound", "not-found"),
+    ):
+        if name in names:
+            return kind
+    return None
+
+
+class PageLogin(Exception):
+    """A page was asked for without a session: answer with the login form (401)."""
+
+    def __init__(self, message: str = "") -> None:
+        self.message = message
+
+
+class _Guard:
+    """Outermost safety net: any exception becomes a generic 500; its message is never logged
+    (it might carry input), only its type and where it was raised."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:
+            where = "".join(traceback.format_tb(exc.__traceback__)[-3:])
+            log.error(
+                "internal error %s on %s %s\n%s",
+                type(exc).__name__,
+                scope.get("method"),
+                scope.get("path"),
+                where,
+            )
+            if not started:
+                response = _error(500, "internal error: the request was not completed")
+                await response(scope, receive, send)
+
+
+class _BodyLimit:
+    """Refuse request bodies over ``limit`` bytes with 413, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        too_large = _error(413, f"the request body is over {self.limit} bytes")
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    await _error(400, "a bad Content-Length")(scope, receive, send)
+                    return
+                if declared > self.limit:
+                    await too_large(scope, receive, send)
+                    return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await too_large(scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+_SECURITY_HEADERS: Final = {
+    "content-security-policy": (
+        "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    "cache-control": "no-store",
+}
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def row_to_dict(row: object) -> dict[str, object]:
+    """A store row (an attrs value, a mapping or a named tuple) as JSON-ready fields."""
+    if attrs.has(type(row)):
+        data = attrs.asdict(row, recurse=False)  # type: ignore[arg-type]
+    elif isinstance(row, Mapping):
+        data = dict(row)
+    elif hasattr(row, "_asdict"):
+        data = row._asdict()
+    else:
+        data = {k: v for k, v in vars(row).items() if not k.startswith("_")}
+    return {str(k): _json_value(v) for k, v in data.items()}
+
+
+def complaint_out(complaint: Complaint, at: datetime) -> dict[str, Any]:
+    """The API's view of a complaint at ``at``: never its personal details."""
+    situation = complaint.situation
+    return {
+        "id": complaint.id,
+        "version": complaint.version,
+        "state": complaint.state,
+        "states": complaint.states,
+        "policy": complaint.policy.id,
+        "eligibility": complaint.eligibility,
+        "finished": complaint.finished,
+        "deemed_receipt": complaint.deemed_receipt.isoformat(),
+        "hearing": None if situation.hearing is None else situation.hearing.isoformat(),
+        "at": at.isoformat(),
+        "obligations": [dict(o.to_dict().items()) for o in complaint.obligations(at)],
+        "events": [event_to_dict(e) for e in complaint.history],
+    }
+
+
+def parse_instant(text: str | None, name: str) -> datetime | None:
+    if text is None or text == "":
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise Invalid(f"{name} must be an ISO 8601 date-time with a UTC offset") from None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise Invalid(f"{name} must include a UTC offset, e.g. 2024-06-12T10:00:00+01:00")
+    return value
+
+
+def parse_day(text: str | None, name: str) -> date | None:
+    if text is None or text == "":
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    instant = parse_instant(text, name)
+    return None if instant is None else as_london(instant).date()
+
+
+class Invalid(Exception):
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+
+
+@attrs.define
+class Service:
+    """What the routes share: the store, the token check, the clock and the calendar."""
+
+    store: Any
+    auth: TokenAuth
+    now: Callable[[], datetime]
+    calendar: WorkingDayCalendar
+    _limiter: anyio.CapacityLimiter | None = None
+
+    async def call(self, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+        """Run one store call off the event loop, one at a time (the store need not be
+        thread-safe, only usable from a worker thread)."""
+        if self._limiter is None:
+            self._limiter = anyio.CapacityLimiter(1)
+        return await anyio.to_thread.run_sync(
+            functools.partial(fn, *args, **kwargs), limiter=self._limiter
+        )
+
+    async def load(self, complaint_id: str) -> Complaint:
+        """The stored complaint, or a 404."""
+        try:
+            complaint: Complaint = await self.call(self.store.get, complaint_id)
+        except (ComplaintWorkflowError, KeyError) as exc:
+            if isinstance(exc, KeyError) or _store_failure(exc) == "not-found":
+                raise StarletteHTTPException(404, f"no complaint {complaint_id!r}") from None
+            raise
+        return complaint
+
+    def horizon(self, at: datetime) -> date:
+        """The worklist's default ``until``: 7 working days after ``at``'s date."""
+        return self.calendar.add_working_days(as_london(at).date(), _WORKLIST_DAYS)
+
+    async def worklist(
+        self,
+        at: datetime,
+        until: date,
+        statuses: tuple[str, ...] | None = None,
+        policy: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, object]]:
+        """The store's worklist rows as JSON-ready dicts."""
+        rows = await self.call(
+            self.store.worklist, at=at, until=until, statuses=statuses, policy=policy, limit=limit
+        )
+        return [row_to_dict(r) for r in rows]
+
+
+def statuses_of(values: list[str] | None) -> tuple[str, ...] | None:
+    """Checked status filters (``None``: all)."""
+    if not values:
+        return None
+    if any(v not in STATUSES for v in values):
+        raise Invalid(f"status must be one of {', '.join(STATUSES)}")
+    return tuple(values)
+
+
+def policy_of(value: str | None) -> str | None:
+    """A checked policy filter (``None``: all)."""
+    if value and value not in Policy.builtin_ids():
+        raise Invalid(f"policy must be one of {', '.join(Policy.builtin_ids())}")
+    return value or None
+
+
+def create_app(
+    store: Any,
+    *,
+    token: str,
+    clock: Callable[[], datetime] | None = None,
+    max_body: int = DEFAULT_MAX_BODY,
+    calendar: WorkingDayCalendar | None = None,
+) -> FastAPI:
+    """The service over ``store``, guarded by ``token`` (see :mod:`.auth`).
+
+    ``clock`` gives the server's "now" (an aware datetime; default the wall clock): the only
+    place the service reads the time. ``max_body`` bounds request bodies. ``calendar`` is used
+    for the worklist's horizon (default England and Wales).
+    """
+    svc = Service(
+        store=store,
+        auth=TokenAuth(token),
+        now=clock or (lambda: datetime.now(LONDON)),
+        calendar=calendar or WorkingDayCalendar.england_and_wales(),
+    )
+    auth, now, call = svc.auth, svc.now, svc.call
+    from .pages import Pages
+
+    pages = Pages(svc)
+
+    app = FastAPI(
+        title="complaint-workflow reference service",
+        version="1",
+        summary="Complaints under the Cafcass procedure: open, record events, see what is due.",
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+
+    # --------------------------------------------------------------- errors
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        # Name where and what, never the input itself (it may be personal).
+        problems = []
+        for error in exc.errors()[:5]:
+            where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
+            problems.append(f"{where or 'body'}: {error.get('msg', 'invalid')}")
+        return _error(422, "; ".join(problems) or "invalid request")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if isinstance(exc.detail, str) else "error"
+        if request.url.path.startswith("/api") or exc.status_code == 405:
+            return _error(exc.status_code, detail)
+        return pages.error(request, exc.status_code, detail)
+
+    @app.exception_handler(Invalid)
+    async def _invalid(request: Request, exc: Invalid) -> Response:
+        if request.url.path.startswith("/api"):
+            return _error(422, exc.detail)
+        return pages.error(request, 422, exc.detail)
+
+    @app.exception_handler(PageLogin)
+    async def _login_needed(request: Request, exc: PageLogin) -> Response:
+        return pages.login(request, exc.message, 401)
+
+    # --------------------------------------------------------------- middleware
+
+    @app.middleware("http")
+    async def _guard_api(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        path = request.url.path
+        public = path == "/api/health" and request.method in ("GET", "HEAD")
+        if (path == "/api" or path.startswith("/api/")) and not public:
+            if not auth.bearer_ok(request.headers.get("authorization")):
+                return _error(401, "send Authorization: Bearer <token>")
+        response = await call_next(request)
+        for name, value in _SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    # --------------------------------------------------------------- API
+
+    @app.get("/api/health", tags=["service"])
+    async def health() -> dict[str, str]:
+        """Whether the service is up (no token needed)."""
+        return {"status": "ok"}
+
+    @app.post(
+        "/api/complaints",
+        status_code=201,
+        response_model=ComplaintOut,
+        responses={409: {"model": ErrorOut}, 422: {"model": ErrorOut}, 401: {"model": ErrorOut}},
+        tags=["complaints"],
+    )
+    async def open_complaint(body: OpenIn) -> Response:
+        """Open a complaint from the facts known on receipt; personal details are kept apart."""
+        if body.policy not in Policy.builtin_ids():
+            return _error(422, f"policy must be a built-in id: {', '.join(Policy.builtin_ids())}")
+        personal = None if body.personal is None else PersonalDetails(**body.personal.model_dump())
+        try:
+            complaint = Complaint.open(
+                complaint_id=body.complaint_id,
+                complainant=body.complainant,
+                received_at=body.received_at,
+                policy=body.policy,
+                channel=body.channel,
+                case_ongoing=body.case_ongoing,
+                involvement_ended=body.involvement_ended,
+                hearing=body.hearing,
+                staff_named=body.staff_named,
+                linked_to=body.linked_to,
+                personal=personal,
+            )
+            await call(store.add, complaint)
+        except EventRejected as exc:
+            return _error(422, str(exc), exc.reason)
+        except ComplaintWorkflowError as exc:
+            if _store_failure(exc) == "duplicate":
+                return _error(409, f"complaint {body.complaint_id!r} already exists")
+            return _error(422, str(exc))
+        at = max(as_london(now()), as_london(complaint.last_at))
+        return JSONResponse(complaint_out(complaint, at), status_code=201)
+
+    @app.get(
+        "/api/complaints/{complaint_id}",
+        response_model=ComplaintOut,
+        responses={404: {"model": ErrorOut}, 422: {"model": ErrorOut}, 401: {"model": ErrorOut}},
+        tags=["complaints"],
+    )
+    async def get_complaint(
+        complaint_id: str,
+        at: str | None = Query(default=None, description="ISO date-time with offset; default now"),
+    ) -> Response:
+        """The complaint and its obligations at ``at`` (default: the server's clock)."""
+        instant = parse_instant(at, "at") or now()
+        complaint = await svc.load(complaint_id)
+        try:
+            return JSONResponse(complaint_out(complaint, as_london(instant)))
+        except ComplaintWorkflowError as exc:
+            return _error(422, str(exc))
+
+    @app.post(
+        "/api/complaints/{complaint_id}/events",
+        response_model=ComplaintOut,
+        responses={
+            404: {"model": ErrorOut},
+            409: {"model": ErrorOut},
+            422: {"model": ErrorOut},
+            401: {"model": ErrorOut},
+        },
+        tags=["complaints"],
+    )
+    async def append_event(complaint_id: str, body: EventIn) -> Response:
+        """Record an event; 409 when ``expected_version`` is stale, 422 when it is refused."""
+        data = body.model_dump(mode="json", exclude={"expected_version"})
+        if data.get("event_id") is None:
+            data.pop("event_id", None)
+        if data["type"] == "complaint-opened":  # pragma: no cover - excluded by the schema
+            return _error(422, "open a complaint with POST /api/complaints")
+        try:
+            event = event_from_dict(data)
+        except ComplaintWorkflowError as exc:
+            return _error(422, str(exc))
+        except Exception as exc:  # cattrs' structuring errors: name the kind only
+            return _error(
+                422,
+                f"the {data['type']} event has a missing or malformed field "
+                f"({type(exc).__name__}); see docs/json.md",
+            )
+        try:
+            complaint: Complaint = await call(
+                store.append, complaint_id, event, expected_version=body.expected_version
+            )
+        except EventRejected as exc:
+            return _error(422, str(exc), exc.reason)
+        except (ComplaintWorkflowError, KeyError) as exc:
+            kind = None if isinstance(exc, KeyError) else _store_failure(exc)
+            if isinstance(exc, KeyError) or kind == "not-found":
+                return _error(404, f"no complaint {complaint_id!r}")
+            if kind == "stale":
+                return _error(
+                    409,
+                    f"expected_version {body.expected_version} is stale: "
+                    "GET the complaint and try again",
+                )
+            return _error(422, str(exc))
+        at = max(as_london(now()), as_london(complaint.last_at))
+        return JSONResponse(complaint_out(complaint, at))
+
+    @app.get(
+        "/api/worklist",
+        response_model=list[RowOut],
+        responses={422: {"model": ErrorOut}, 401: {"model": ErrorOut}},
+        tags=["worklist"],
+    )
+    async def worklist(
+        at: str | None = Query(default=None, description="ISO date-time; default now"),
+        until: str | None = Query(
+            default=None, description="a date (or date-time); default 7 working days after at"
+        ),
+        status: list[str] | None = Query(default=None, description="repeatable"),
+        policy: str | None = Query(default=None),
+        limit: int | None = Query(default=None, ge=1, le=10_000),
+    ) -> Response:
+        """Every obligation not met at ``at`` and due on or before ``until``, by due date."""
+        instant = as_london(parse_instant(at, "at") or now())
+        horizon = parse_day(until, "until") or svc.horizon(instant)
+        rows = await svc.worklist(instant, horizon, statuses_of(status), policy_of(policy), limit)
+        return JSONResponse(rows)
+
+    @app.get(
+        "/api/changes",
+        response_model=list[RowOut],
+        responses={422: {"model": ErrorOut}, 401: {"model": ErrorOut}},
+        tags=["worklist"],
+    )
+    async def changes(
+        after: str = Query(description="ISO date-time with offset: changes strictly after it"),
+        until: str | None = Query(default=None, description="ISO date-time; default now"),
+    ) -> Response:
+        """Every change of an obligation to at-risk, breached, impossible or extended in
+        ``(after, until]``, in order: a scheduler's durable timer."""
+        start = parse_instant(after, "after")
+        end = parse_instant(until, "until") or now()
+        assert start is not None
+        if end < start:
+            raise Invalid("until must not be before after")
+        rows = await call(store.changes, after=start, until=end)
+        return JSONResponse([row_to_dict(r) for r in rows])
+
+    # --------------------------------------------------------------- pages
+
+    pages.install(app)
+
+    # Outermost first: the guard catches anything, then the body limit.
+    app.add_middleware(_BodyLimit, limit=max_body)  # type: ignore[arg-type]
+    app.add_middleware(_Guard)  # type: ignore[arg-type]
+    return app
