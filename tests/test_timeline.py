@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -183,13 +184,12 @@ def test_seeded_bug_in_anchor_is_caught(monkeypatch: pytest.MonkeyPatch) -> None
     """A bar drawn from the wrong anchor fails the check."""
     c = SCENARIOS[0].run("cafcass-web")
     at = c.last_at
-    real = timeline._anchor
+    real = timeline._bar_start
 
-    def shifted(*args: object, **kwargs: object) -> date | None:
-        got = real(*args, **kwargs)  # type: ignore[arg-type]
-        return None if got is None else got + timedelta(days=1)
+    def shifted(*args: Any) -> date:
+        return real(*args) + timedelta(days=1)
 
-    monkeypatch.setattr(timeline, "_anchor", shifted)
+    monkeypatch.setattr(timeline, "_bar_start", shifted)
     with pytest.raises(AssertionError):
         check_picture(c, at, timeline.svg(c, at))
 

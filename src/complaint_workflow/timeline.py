@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING, Final
 from xml.sax.saxutils import escape, quoteattr
 
 from .calendar import as_london
-from .obligations import STATUSES, Obligation, _anchor
+from .obligations import STATUSES, Obligation, situation_facts
+from .rules import Facts, Rule, ScalarOps
 
 if TYPE_CHECKING:
     from .complaint import Complaint
@@ -94,14 +95,13 @@ def svg(complaint: Complaint, at: datetime) -> str:
     policy = (seen or complaint).policy
     day0 = (seen or complaint).deemed_receipt
     bars: list[tuple[Obligation, date]] = []
-    for o in obligations:
-        target = policy.get(o.id)
-        start: date | None = None
-        if target is not None and target.backward:
-            start = max(day0, as_london(situation.hearing_known_at).date())
-        elif target is not None:
-            start = _anchor(target, situation, policy, calendar)
-        bars.append((o, day0 if start is None else start))
+    if obligations:
+        facts = situation_facts(situation, policy, calendar)
+        ops = ScalarOps(calendar, policy.parameters)
+        for o in obligations:
+            target = policy.get(o.id)
+            start = day0 if target is None else _bar_start(Rule(target), facts, ops)
+            bars.append((o, start))
 
     received = as_london(complaint.history[0].at).date()
     days: list[date] = [received, instant.date()]
@@ -305,6 +305,15 @@ def svg(complaint: Complaint, at: datetime) -> str:
     out.append(_legend(legend_top))
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def _bar_start(rule: Rule, facts: Facts[bool, date], ops: ScalarOps) -> date:
+    """Where an obligation's bar starts: the day its clock starts, or, counted back from a
+    hearing, the day the hearing became known (day 0 if it was known on receipt)."""
+    if rule.target.backward:
+        return max(facts.receipt, facts.hearing_known)
+    day, _ = rule.anchor(facts, ops)
+    return day
 
 
 def _status_words(o: Obligation) -> str:

@@ -14,7 +14,7 @@ import logging
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime
-from typing import Any, Final, TypeVar
+from typing import Annotated, Any, Final, TypeVar
 
 import anyio
 import anyio.to_thread
@@ -27,11 +27,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..calendar import LONDON, WorkingDayCalendar, as_london
 from ..complaint import Complaint
-from ..errors import ComplaintWorkflowError, EventRejected
+from ..errors import (
+    ComplaintNotFound,
+    ComplaintWorkflowError,
+    ConcurrencyError,
+    DuplicateComplaintError,
+    EventRejected,
+    StoreError,
+)
 from ..obligations import STATUSES
 from ..personal import PersonalDetails
 from ..policy import Policy
 from ..serialize import event_from_dict, event_to_dict
+from ..store import FeedCursor
 from .auth import TokenAuth
 from .models import ComplaintOut, ErrorOut, EventIn, OpenIn, RowOut
 
@@ -54,6 +62,7 @@ _ERRORS: Final[dict[int, str]] = {
     413: "too-large",
     422: "invalid",
     500: "internal",
+    503: "unavailable",
 }
 
 
@@ -61,19 +70,6 @@ def _error(status: int, detail: str, reason: str | None = None) -> JSONResponse:
     body = ErrorOut(error=_ERRORS.get(status, "error"), detail=detail, reason=reason)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
-
-
-def _store_failure(exc: BaseException) -> str | None:
-    """Which store error this is, by class name (the store's own classes, or a test double's)."""
-    names = {cls.__name__ for cls in type(exc).__mro__}
-    for name, kind in (
-        ("ConcurrencyError", "stale"),
-        ("DuplicateComplaintError", "duplicate"),
-        ("ComplaintNotFound", "not-found"),
-    ):
-        if name in names:
-            return kind
-    return None
 
 
 class PageLogin(Exception):
@@ -186,8 +182,11 @@ def _json_value(value: object) -> object:
 
 
 def row_to_dict(row: object) -> dict[str, object]:
-    """A store row (an attrs value, a mapping or a named tuple) as JSON-ready fields."""
-    if attrs.has(type(row)):
+    """A store row (with ``to_dict``, an attrs value or a mapping) as JSON-ready fields."""
+    to_dict = getattr(row, "to_dict", None)
+    if callable(to_dict):
+        data = to_dict()
+    elif attrs.has(type(row)):
         data = attrs.asdict(row, recurse=False)  # type: ignore[arg-type]
     elif isinstance(row, Mapping):
         data = dict(row)
@@ -268,10 +267,8 @@ class Service:
         """The stored complaint, or a 404."""
         try:
             complaint: Complaint = await self.call(self.store.get, complaint_id)
-        except (ComplaintWorkflowError, KeyError) as exc:
-            if isinstance(exc, KeyError) or _store_failure(exc) == "not-found":
-                raise StarletteHTTPException(404, f"no complaint {complaint_id!r}") from None
-            raise
+        except ComplaintNotFound:
+            raise StarletteHTTPException(404, f"no complaint {complaint_id!r}") from None
         return complaint
 
     def horizon(self, at: datetime) -> date:
@@ -307,6 +304,27 @@ def policy_of(value: str | None) -> str | None:
     if value and value not in Policy.builtin_ids():
         raise Invalid(f"policy must be one of {', '.join(Policy.builtin_ids())}")
     return value or None
+
+
+def _describe_security(app: FastAPI) -> None:
+    """Say in the OpenAPI description that every operation but health needs the bearer token."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title, version=app.version, summary=app.summary, routes=app.routes
+            )
+            schema.setdefault("components", {})["securitySchemes"] = {
+                "bearer": {"type": "http", "scheme": "bearer"}
+            }
+            for path, operations in schema.get("paths", {}).items():
+                for operation in operations.values():
+                    operation["security"] = [] if path == "/api/health" else [{"bearer": []}]
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_app(
@@ -367,6 +385,19 @@ def create_app(
             return _error(422, exc.detail)
         return pages.error(request, 422, exc.detail)
 
+    @app.exception_handler(ComplaintWorkflowError)
+    async def _library(request: Request, exc: ComplaintWorkflowError) -> Response:
+        # The library's messages name ids, fields and dates, never personal details.
+        if isinstance(exc, StoreError):
+            status, detail = 503, "the store is not available; try again later"
+        elif isinstance(exc, ComplaintNotFound):
+            status, detail = 404, "no such complaint"
+        else:
+            status, detail = 422, str(exc)
+        if request.url.path.startswith("/api"):
+            return _error(status, detail)
+        return pages.error(request, status, detail)
+
     @app.exception_handler(PageLogin)
     async def _login_needed(request: Request, exc: PageLogin) -> Response:
         return pages.login(request, exc.message, 401)
@@ -379,9 +410,9 @@ def create_app(
     ) -> Response:
         path = request.url.path
         public = path == "/api/health" and request.method in ("GET", "HEAD")
-        if (path == "/api" or path.startswith("/api/")) and not public:
-            if not auth.bearer_ok(request.headers.get("authorization")):
-                return _error(401, "send Authorization: Bearer <token>")
+        under_api = path == "/api" or path.startswith("/api/")
+        if under_api and not public and not auth.bearer_ok(request.headers.get("authorization")):
+            return _error(401, "send Authorization: Bearer <token>")
         response = await call_next(request)
         for name, value in _SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
@@ -423,9 +454,9 @@ def create_app(
             await call(store.add, complaint)
         except EventRejected as exc:
             return _error(422, str(exc), exc.reason)
+        except DuplicateComplaintError:
+            return _error(409, f"complaint {body.complaint_id!r} already exists")
         except ComplaintWorkflowError as exc:
-            if _store_failure(exc) == "duplicate":
-                return _error(409, f"complaint {body.complaint_id!r} already exists")
             return _error(422, str(exc))
         at = max(as_london(now()), as_london(complaint.last_at))
         return JSONResponse(complaint_out(complaint, at), status_code=201)
@@ -482,16 +513,15 @@ def create_app(
             )
         except EventRejected as exc:
             return _error(422, str(exc), exc.reason)
-        except (ComplaintWorkflowError, KeyError) as exc:
-            kind = None if isinstance(exc, KeyError) else _store_failure(exc)
-            if isinstance(exc, KeyError) or kind == "not-found":
-                return _error(404, f"no complaint {complaint_id!r}")
-            if kind == "stale":
-                return _error(
-                    409,
-                    f"expected_version {body.expected_version} is stale: "
-                    "GET the complaint and try again",
-                )
+        except ComplaintNotFound:
+            return _error(404, f"no complaint {complaint_id!r}")
+        except ConcurrencyError:
+            return _error(
+                409,
+                f"expected_version {body.expected_version} is stale: "
+                "GET the complaint and try again",
+            )
+        except ComplaintWorkflowError as exc:
             return _error(422, str(exc))
         at = max(as_london(now()), as_london(complaint.last_at))
         return JSONResponse(complaint_out(complaint, at))
@@ -507,7 +537,7 @@ def create_app(
         until: str | None = Query(
             default=None, description="a date (or date-time); default 7 working days after at"
         ),
-        status: list[str] | None = Query(default=None, description="repeatable"),
+        status: Annotated[list[str] | None, Query(description="repeatable")] = None,
         policy: str | None = Query(default=None),
         limit: int | None = Query(default=None, ge=1, le=10_000),
     ) -> Response:
@@ -524,24 +554,35 @@ def create_app(
         tags=["worklist"],
     )
     async def changes(
-        after: str = Query(description="ISO date-time with offset: changes strictly after it"),
+        after: str = Query(
+            description="an ISO date-time with offset, or the cursor of the previous call "
+            "(the X-Feed-Cursor header, ISO-DATETIME@SEQUENCE): changes strictly after it"
+        ),
         until: str | None = Query(default=None, description="ISO date-time; default now"),
     ) -> Response:
         """Every change of an obligation to at-risk, breached, impossible or extended in
-        ``(after, until]``, in order: a scheduler's durable timer."""
-        start = parse_instant(after, "after")
-        end = parse_instant(until, "until") or now()
-        assert start is not None
-        if end < start:
-            raise Invalid("until must not be before after")
+        ``(after, until]``, in order: a scheduler's durable timer. Pass the ``X-Feed-Cursor``
+        header of one answer as ``after`` of the next to see every change exactly once."""
+        start: datetime | FeedCursor
+        if "@" in after:
+            try:
+                start = FeedCursor.parse(after)
+            except ComplaintWorkflowError as exc:
+                raise Invalid(str(exc)) from None
+        else:
+            start = parse_instant(after, "after") or now()
+        end = as_london(parse_instant(until, "until") or now())
         rows = await call(store.changes, after=start, until=end)
-        return JSONResponse([row_to_dict(r) for r in rows])
+        cursor = getattr(rows, "cursor", None)
+        headers = None if cursor is None else {"X-Feed-Cursor": str(cursor)}
+        return JSONResponse([row_to_dict(r) for r in rows], headers=headers)
 
     # --------------------------------------------------------------- pages
 
     pages.install(app)
+    _describe_security(app)
 
     # Outermost first: the guard catches anything, then the body limit.
-    app.add_middleware(_BodyLimit, limit=max_body)  # type: ignore[arg-type]
-    app.add_middleware(_Guard)  # type: ignore[arg-type]
+    app.add_middleware(_BodyLimit, limit=max_body)
+    app.add_middleware(_Guard)
     return app

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from datetime import date, datetime
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Annotated, Any, Final
 from urllib.parse import parse_qs, urlencode
 
 import jinja2
@@ -227,7 +227,7 @@ class Pages:
         async def worklist_page(
             request: Request,
             at: str | None = Query(default=None),
-            status: list[str] | None = Query(default=None),
+            status: Annotated[list[str] | None, Query()] = None,
             policy: str | None = Query(default=None),
         ) -> Response:
             from .app import parse_instant, policy_of, statuses_of
