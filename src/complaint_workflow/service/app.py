@@ -41,7 +41,7 @@ from ..policy import Policy
 from ..serialize import event_from_dict, event_to_dict
 from ..store import FeedCursor
 from .auth import TokenAuth
-from .models import ComplaintOut, ErrorOut, EventIn, OpenIn, RowOut
+from .models import ComplaintOut, ErrorOut, EventIn, OpenIn, RowOut, in_span
 
 __all__ = ["DEFAULT_MAX_BODY", "Service", "complaint_out", "create_app", "row_to_dict"]
 
@@ -225,6 +225,10 @@ def parse_instant(text: str | None, name: str) -> datetime | None:
         raise Invalid(f"{name} must be an ISO 8601 date-time with a UTC offset") from None
     if value.tzinfo is None or value.utcoffset() is None:
         raise Invalid(f"{name} must include a UTC offset, e.g. 2024-06-12T10:00:00+01:00")
+    try:
+        in_span(value)
+    except ValueError as exc:
+        raise Invalid(f"{name} {exc}") from None
     return value
 
 
@@ -232,9 +236,14 @@ def parse_day(text: str | None, name: str) -> date | None:
     if text is None or text == "":
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         pass
+    else:
+        try:
+            return in_span(day)
+        except ValueError as exc:
+            raise Invalid(f"{name} {exc}") from None
     instant = parse_instant(text, name)
     return None if instant is None else as_london(instant).date()
 
@@ -318,9 +327,24 @@ def _describe_security(app: FastAPI) -> None:
             schema.setdefault("components", {})["securitySchemes"] = {
                 "bearer": {"type": "http", "scheme": "bearer"}
             }
+            error = {
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}
+                }
+            }
+            common = {
+                "400": "a body that cannot be read",
+                "401": "no or a wrong bearer token",
+                "413": "a body over the size limit",
+                "503": "the store is not available",
+            }
             for path, operations in schema.get("paths", {}).items():
                 for operation in operations.values():
-                    operation["security"] = [] if path == "/api/health" else [{"bearer": []}]
+                    public = path == "/api/health"
+                    operation["security"] = [] if public else [{"bearer": []}]
+                    for code, text in common.items():
+                        if not (public and code == "401"):
+                            operation["responses"].setdefault(code, {"description": text, **error})
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
+from ..calendar import WorkingDayCalendar
 from ..events import EVENT_TYPES
 from ..vocabulary import Channel, ComplainantKind, ObligationStatus, Strength
 
 __all__ = [
     "ID_PATTERN",
+    "Day",
+    "Instant",
     "ComplaintOut",
     "ErrorOut",
     "EventIn",
@@ -31,6 +34,22 @@ else:
 """The type names of the events a complaint accepts (to open one, POST /api/complaints)."""
 
 
+def in_span(value: date) -> date:
+    """Refuse a date (or instant) outside the default calendar's years (2000-2060 today)."""
+    calendar = WorkingDayCalendar.england_and_wales()
+    if not calendar.first_year <= value.year <= calendar.last_year:
+        raise ValueError(
+            f"must be within {calendar.first_year}-{calendar.last_year}, the calendar's years"
+        )
+    return value
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(in_span)]
+"""An aware date-time within the calendar's years."""
+Day = Annotated[date, AfterValidator(in_span)]
+"""A date within the calendar's years."""
+
+
 class PersonalIn(BaseModel):
     """The complainant's personal details: accepted on opening, never returned, never logged."""
 
@@ -48,12 +67,12 @@ class OpenIn(BaseModel):
 
     complaint_id: str = Field(pattern=ID_PATTERN)
     complainant: ComplainantKind
-    received_at: AwareDatetime
+    received_at: Instant
     policy: str = Field(default="cafcass-web", description="a built-in policy id")
     channel: Channel = "email"
     case_ongoing: bool | None = None
-    involvement_ended: date | None = None
-    hearing: date | None = None
+    involvement_ended: Day | None = None
+    hearing: Day | None = None
     staff_named: int = Field(default=0, ge=0, le=10_000)
     linked_to: str | None = Field(default=None, pattern=ID_PATTERN)
     personal: PersonalIn | None = None
@@ -69,7 +88,7 @@ class EventIn(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     type: EventType
-    at: AwareDatetime
+    at: Instant
     expected_version: int = Field(ge=1, le=1_000_000)
     event_id: str | None = Field(default=None, max_length=200)
 
