@@ -8,9 +8,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-
-pytest.importorskip("fastapi", reason="the service extra is not installed")
-
 from fastapi.testclient import TestClient
 
 from complaint_workflow import LONDON, Complaint

@@ -8,10 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-
-pytest.importorskip("fastapi", reason="the service extra is not installed")
-schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not installed")
-
+import schemathesis
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 

@@ -61,6 +61,7 @@ _AXIS: Final = 34
 _LEGEND: Final = 60
 _PLOT: Final = 900.0  # the days' area, in px, before a day width is clamped
 _MAX_DAYS: Final = 800
+_DATE_LABEL: Final = 100  # room one axis date needs, in px
 _CHAR: Final = 6.6  # approximate width of one character of the 11px label font
 
 _STYLE: Final = """
@@ -152,7 +153,7 @@ def svg(complaint: Complaint, at: datetime) -> str:
     total_width = _LEFT + plot + _RIGHT
     total_height = legend_top + _LEGEND
 
-    title = f"Timeline of complaint {complaint.id} at {instant.isoformat()}"
+    title = f"Timeline of complaint {complaint.id} at {instant:%a %d %b %Y %H:%M} (London)"
     summary = (
         f"{len(events)} events and {len(bars)} obligations between {first.isoformat()} "
         f"and {last.isoformat()}; weekends and bank holidays shaded."
@@ -204,7 +205,11 @@ def svg(complaint: Complaint, at: datetime) -> str:
         out.append(
             f'<line class="tick" x1="{_n(x)}" y1="{axis_y}" x2="{_n(x)}" y2="{axis_y + 4}"/>'
         )
-        if i == 0 or (d.weekday() == 0 and (step == 7 or d.day <= 7)):
+        labelled = d.weekday() == 0 and (step == 7 or d.day <= 7)
+        first_monday = (7 - first.weekday()) % 7
+        if i == 0 and first_monday * width_day >= _DATE_LABEL:
+            labelled = True
+        if labelled:
             out.append(
                 f'<text class="date-label" x="{_n(x + 1)}" y="{axis_y + 16}" '
                 f'data-date="{d.isoformat()}">{d:%a %d %b %Y}</text>'

@@ -13,11 +13,11 @@ from ..vocabulary import Channel, ComplainantKind, ObligationStatus, Strength
 
 __all__ = [
     "ID_PATTERN",
-    "Day",
-    "Instant",
     "ComplaintOut",
+    "Day",
     "ErrorOut",
     "EventIn",
+    "Instant",
     "ObligationOut",
     "OpenIn",
     "PersonalIn",
