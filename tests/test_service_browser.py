@@ -14,8 +14,7 @@ import pytest
 
 from complaint_workflow import LONDON
 from complaint_workflow.service.auth import SESSION_COOKIE
-
-from .live_server import running_server
+from complaint_workflow.service.testing import running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
