@@ -671,6 +671,7 @@ class ComplaintStore:
             )
         try:
             with self._writing("append") as conn:
+                self._lock_complaint(conn, complaint_id)
                 repeat = self._repeated(conn, complaint_id, event)
                 if repeat is not None:
                     return repeat
@@ -682,6 +683,18 @@ class ComplaintStore:
             if repeat is not None:
                 return repeat
         raise ConcurrencyError(complaint_id, expected_version, None)
+
+    def _lock_complaint(self, conn: sa.engine.Connection, complaint_id: str) -> int | None:
+        """The stored version, with the complaint's row locked until the transaction ends
+        (PostgreSQL; SQLite's write transactions are exclusive already)."""
+        sa = _sqlalchemy()
+        table = schema.complaints
+        version: int | None = conn.execute(
+            sa.select(table.c.version)
+            .where(table.c.complaint_id == complaint_id)
+            .with_for_update()
+        ).scalar_one_or_none()
+        return version
 
     def _repeated(
         self, conn: sa.engine.Connection, complaint_id: str, event: ev.Event
@@ -718,11 +731,8 @@ class ComplaintStore:
         *,
         policies: Mapping[str, Policy] | None = None,
     ) -> Complaint:
-        sa = _sqlalchemy()
         table = schema.complaints
-        version = conn.execute(
-            sa.select(table.c.version).where(table.c.complaint_id == complaint_id)
-        ).scalar_one_or_none()
+        version = self._lock_complaint(conn, complaint_id)
         if version is None:
             raise ComplaintNotFound(complaint_id)
         if version != expected_version:
