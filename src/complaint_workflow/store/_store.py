@@ -592,7 +592,11 @@ class ComplaintStore:
                     .scalars()
                     .first()
                 )
-            raise DuplicateComplaintError(found or next(iter(seen))) from None
+            if found is None:
+                raise StoreError(
+                    "the database refused the write (a constraint of the projection)"
+                ) from None
+            raise DuplicateComplaintError(found) from None
         return [c for c, _ in built]
 
     def _remember_policies(self, complaint: Complaint) -> None:
@@ -979,6 +983,17 @@ class ComplaintStore:
                 f"calendar must be a WorkingDayCalendar (got {type(calendar).__name__})"
             )
         replaced = _policy_mapping(policies)
+        old_calendar, old_policies = self._calendar, dict(self._policies)
+        try:
+            return self._repair(calendar, replaced)
+        except BaseException:
+            self._calendar, self._policies = old_calendar, old_policies
+            raise
+
+    def _repair(
+        self, calendar: WorkingDayCalendar | None, replaced: Mapping[str, Policy]
+    ) -> MoveList:
+        sa = _sqlalchemy()
         if calendar is not None:
             self._calendar = calendar
         if replaced:
