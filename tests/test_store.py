@@ -366,7 +366,8 @@ class StoreContract:
     # ----------------------------------------------------------------- persistence
 
     def test_a_reopened_store_has_everything(self, url: str) -> None:
-        """Closing and opening the same URL again finds every complaint and the same feed."""
+        """Closing and opening the same URL again finds every complaint, the same feed and the
+        calendar of the last repair."""
         if not self.persistent:
             pytest.skip("an in-memory store ends when it is closed")
         with ComplaintStore.open(url) as store:
@@ -375,6 +376,14 @@ class StoreContract:
         with ComplaintStore.open(url) as store:
             assert {i: store.get(i) for i in complaints} == complaints
             assert store_changes(store.changes(after=JAN, until=MAR_2025)) == feed
+            closed = store.calendar.with_closures([date(2024, 6, 13)])
+            store.repair(calendar=closed)
+        with ComplaintStore.open(url) as store:
+            assert store.calendar == closed  # the repaired calendar is kept
+            at = datetime(2024, 6, 13, 18, tzinfo=LONDON)
+            assert store_worklist(store.worklist(at=at, until=date(2024, 8, 1))) == scan_worklist(
+                [store.get(i) for i in complaints], at, date(2024, 8, 1)
+            )
 
     def test_an_old_projection_is_rebuilt_and_a_newer_schema_refused(self, url: str) -> None:
         """Opening a store whose projection is older rebuilds it; a newer schema is refused."""
