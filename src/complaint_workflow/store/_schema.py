@@ -27,7 +27,7 @@ meta = sa.Table(
     "cw_meta",
     metadata,
     sa.Column("key", sa.String(64), primary_key=True),
-    sa.Column("value", sa.String(200), nullable=False),
+    sa.Column("value", sa.Text, nullable=False),
 )
 
 sequence = sa.Table(

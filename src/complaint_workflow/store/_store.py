@@ -283,6 +283,7 @@ class ComplaintStore:
     [('contact', '2024-06-13', 'breached'), ('early-resolution', '2024-06-26', 'pending')]
     """
 
+    _calendar_given: WorkingDayCalendar | None = None
     _before_commit: Callable[[str], None] | None = None
     """Test hook: called inside every write transaction just before it commits."""
 
@@ -341,6 +342,7 @@ class ComplaintStore:
             calendar=calendar or WorkingDayCalendar.england_and_wales(),
             policies=known,
         )
+        store._calendar_given = calendar
         try:
             store._initialise()
         except BaseException:
@@ -362,7 +364,7 @@ class ComplaintStore:
 
     @property
     def calendar(self) -> WorkingDayCalendar:
-        """The calendar complaints are read with (changed by :meth:`repair`)."""
+        """The calendar complaints are read with (changed, and kept, by :meth:`repair`)."""
         return self._calendar
 
     @_guard
@@ -397,6 +399,9 @@ class ComplaintStore:
                         f"({projection} > {schema.PROJECTION_VERSION}); upgrade it"
                     )
                 rebuild = projection < schema.PROJECTION_VERSION
+            saved = found.get("calendar")
+            if saved is not None and self._calendar_given is None:
+                self._calendar = _calendar_from_json(saved)
             stored = conn.execute(sa.select(schema.policies.c.policy_id, schema.policies.c.toml))
             for policy_id, toml in stored:
                 if policy_id not in self._policies:
@@ -592,7 +597,11 @@ class ComplaintStore:
                     .scalars()
                     .first()
                 )
-            raise DuplicateComplaintError(found or next(iter(seen))) from None
+            if found is None:
+                raise StoreError(
+                    "the database refused the write (a constraint of the projection)"
+                ) from None
+            raise DuplicateComplaintError(found) from None
         return [c for c, _ in built]
 
     def _remember_policies(self, complaint: Complaint) -> None:
@@ -671,6 +680,7 @@ class ComplaintStore:
             )
         try:
             with self._writing("append") as conn:
+                self._lock_complaint(conn, complaint_id)
                 repeat = self._repeated(conn, complaint_id, event)
                 if repeat is not None:
                     return repeat
@@ -682,6 +692,16 @@ class ComplaintStore:
             if repeat is not None:
                 return repeat
         raise ConcurrencyError(complaint_id, expected_version, None)
+
+    def _lock_complaint(self, conn: sa.engine.Connection, complaint_id: str) -> int | None:
+        """The stored version, with the complaint's row locked until the transaction ends
+        (PostgreSQL; SQLite's write transactions are exclusive already)."""
+        sa = _sqlalchemy()
+        table = schema.complaints
+        version: int | None = conn.execute(
+            sa.select(table.c.version).where(table.c.complaint_id == complaint_id).with_for_update()
+        ).scalar_one_or_none()
+        return version
 
     def _repeated(
         self, conn: sa.engine.Connection, complaint_id: str, event: ev.Event
@@ -718,11 +738,8 @@ class ComplaintStore:
         *,
         policies: Mapping[str, Policy] | None = None,
     ) -> Complaint:
-        sa = _sqlalchemy()
         table = schema.complaints
-        version = conn.execute(
-            sa.select(table.c.version).where(table.c.complaint_id == complaint_id)
-        ).scalar_one_or_none()
+        version = self._lock_complaint(conn, complaint_id)
         if version is None:
             raise ComplaintNotFound(complaint_id)
         if version != expected_version:
@@ -963,12 +980,22 @@ class ComplaintStore:
         does not grow with the number of complaints, and a repair that stops half-way is
         finished by running it again.
         """
-        sa = _sqlalchemy()
         if calendar is not None and not isinstance(calendar, WorkingDayCalendar):
             raise InvalidInputError(
                 f"calendar must be a WorkingDayCalendar (got {type(calendar).__name__})"
             )
         replaced = _policy_mapping(policies)
+        old_calendar, old_policies = self._calendar, dict(self._policies)
+        try:
+            return self._repair(calendar, replaced)
+        except BaseException:
+            self._calendar, self._policies = old_calendar, old_policies
+            raise
+
+    def _repair(
+        self, calendar: WorkingDayCalendar | None, replaced: Mapping[str, Policy]
+    ) -> MoveList:
+        sa = _sqlalchemy()
         if calendar is not None:
             self._calendar = calendar
         if replaced:
@@ -998,6 +1025,9 @@ class ComplaintStore:
                     break
                 last = ids[-1]
                 moved.extend(self._repair_batch(conn, ids))
+        if calendar is not None:
+            with self._writing("repair") as conn:
+                _save_calendar(conn, calendar)
         return moved
 
     def _repair_batch(self, conn: sa.engine.Connection, ids: list[str]) -> list[Moved]:
@@ -1233,6 +1263,46 @@ class ComplaintStore:
 
 
 # --------------------------------------------------------------------- module helpers
+
+
+def _save_calendar(conn: sa.engine.Connection, calendar: WorkingDayCalendar) -> None:
+    """Keep the calendar a repair switched to, so the next open reads with it too."""
+    meta = schema.meta
+    conn.execute(meta.delete().where(meta.c.key == "calendar"))
+    default = WorkingDayCalendar.england_and_wales()
+    if calendar == default:
+        return
+    document: dict[str, object] = {
+        "first_year": calendar.first_year,
+        "last_year": calendar.last_year,
+        "closures": sorted(d.isoformat() for d in calendar.closures),
+        "extra_working_days": sorted(d.isoformat() for d in calendar.extra_working_days),
+    }
+    if dict(calendar.holidays) != dict(default.holidays):
+        document["holidays"] = {d.isoformat(): n for d, n in calendar.holidays.items()}
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    conn.execute(meta.insert().values(key="calendar", value=text))
+
+
+def _calendar_from_json(text: str) -> WorkingDayCalendar:
+    """The calendar :func:`_save_calendar` kept."""
+    try:
+        document = json.loads(text)
+        default = WorkingDayCalendar.england_and_wales()
+        holidays = document.get("holidays")
+        return WorkingDayCalendar(
+            holidays=default.holidays
+            if holidays is None
+            else {date.fromisoformat(d): n for d, n in holidays.items()},
+            first_year=document["first_year"],
+            last_year=document["last_year"],
+            closures=[date.fromisoformat(d) for d in document["closures"]],
+            extra_working_days=[date.fromisoformat(d) for d in document["extra_working_days"]],
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise StoreError(
+            "the store's saved calendar cannot be read; run repair(calendar=...)"
+        ) from None
 
 
 def _content(k: proj.ChangeKey) -> tuple[object, ...]:
