@@ -6,6 +6,7 @@ import logging
 import os
 import re
 import secrets
+import socket
 import sys
 from typing import Any, Final, TextIO
 from urllib.parse import quote
@@ -30,6 +31,14 @@ class _RedactToken(logging.Filter):
         if isinstance(record.msg, str):
             record.msg = _TOKEN_IN_URL.sub(r"\1[redacted]", record.msg)
         return True
+
+
+def _check_free(host: str, port: int) -> None:
+    """Raise OSError now if ``host:port`` cannot be bound (uvicorn would exit the process)."""
+    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
 
 
 def login_url(host: str, port: int, token: str | None) -> str:
@@ -59,6 +68,7 @@ def serve(
     from .app import create_app
 
     stream = out or sys.stdout
+    _check_free(host, port)
     given = token or os.environ.get(TOKEN_VARIABLE) or None
     secret = given or secrets.token_urlsafe(32)
     store = ComplaintStore.open(db_url)
