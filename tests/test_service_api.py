@@ -367,6 +367,10 @@ def test_changes_and_cursor(client: TestClient) -> None:
     )
     assert again.status_code == 200
     assert again.json() == []
+    everything = client.get(
+        "/api/changes", params={"until": "2024-06-20T00:00:00+01:00"}, headers=AUTH
+    )
+    assert everything.json() == rows
     bad = client.get("/api/changes", params={"after": "then"}, headers=AUTH)
     assert bad.status_code == 422
     backwards = client.get(

@@ -13,7 +13,7 @@ import functools
 import logging
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Annotated, Any, Final, TypeVar
 
 import anyio
@@ -211,12 +211,13 @@ def complaint_out(complaint: Complaint, at: datetime) -> dict[str, Any]:
         "deemed_receipt": complaint.deemed_receipt.isoformat(),
         "hearing": None if situation.hearing is None else situation.hearing.isoformat(),
         "at": at.isoformat(),
-        "obligations": [dict(o.to_dict().items()) for o in complaint.obligations(at)],
+        "obligations": [o.to_dict() for o in complaint.obligations(at)],
         "events": [event_to_dict(e) for e in complaint.history],
     }
 
 
 def parse_instant(text: str | None, name: str) -> datetime | None:
+    """A query parameter as an aware instant within the calendar's years (``None`` if empty)."""
     if text is None or text == "":
         return None
     try:
@@ -233,6 +234,7 @@ def parse_instant(text: str | None, name: str) -> datetime | None:
 
 
 def parse_day(text: str | None, name: str) -> date | None:
+    """A query parameter as a date, or an instant taken as its London date."""
     if text is None or text == "":
         return None
     try:
@@ -249,6 +251,8 @@ def parse_day(text: str | None, name: str) -> date | None:
 
 
 class Invalid(Exception):
+    """A query parameter the service refuses: answered 422 (or an error page)."""
+
     def __init__(self, detail: str) -> None:
         self.detail = detail
 
@@ -578,9 +582,11 @@ def create_app(
         tags=["worklist"],
     )
     async def changes(
-        after: str = Query(
+        after: str | None = Query(
+            default=None,
             description="an ISO date-time with offset, or the cursor of the previous call "
-            "(the X-Feed-Cursor header, ISO-DATETIME@SEQUENCE): changes strictly after it"
+            "(the X-Feed-Cursor header, ISO-DATETIME@SEQUENCE): changes strictly after it; "
+            "default the start of the calendar (every change so far)",
         ),
         until: str | None = Query(default=None, description="ISO date-time; default now"),
     ) -> Response:
@@ -588,7 +594,9 @@ def create_app(
         ``(after, until]``, in order: a scheduler's durable timer. Pass the ``X-Feed-Cursor``
         header of one answer as ``after`` of the next to see every change exactly once."""
         start: datetime | FeedCursor
-        if "@" in after:
+        if after is None:
+            start = datetime.combine(svc.calendar.first_day, time(0), tzinfo=LONDON)
+        elif "@" in after:
             try:
                 start = FeedCursor.parse(after)
             except ComplaintWorkflowError as exc:
