@@ -166,6 +166,7 @@ def test_browser_logs_in_follows_a_complaint_and_sees_its_timeline(tmp_path: Pat
                     "return document.documentElement.scrollWidth - window.innerWidth"
                 )
                 assert wide <= 1, f"{path} overflows by {wide}px at 640px"
+                driver.save_screenshot(str(tmp_path / f"zoom{path.replace('/', '-')}.png"))
         finally:
             driver.quit()
             shutil.rmtree(profile, ignore_errors=True)
