@@ -282,7 +282,7 @@ class ComplaintStore:
     ...                      expected_version=1)
     ...     [(w.id, str(w.due), w.status) for w in store.worklist(
     ...         at=datetime(2024, 6, 20, 9, tzinfo=LONDON), until=datetime(2024, 7, 31).date())]
-    [('contact', '2024-06-13', 'breached'), ('early-resolution', '2024-06-26', 'pending')]
+    [('contact', '2024-06-14', 'breached')]
     """
 
     _calendar_given: WorkingDayCalendar | None = None
