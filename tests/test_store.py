@@ -197,7 +197,7 @@ class StoreContract:
                 assert store_worklist(store.worklist(at=at, until=until)) == expected, at
 
     def test_worklist_filters_by_status_policy_and_limit(self, store: ComplaintStore) -> None:
-        """statuses, policy and limit narrow the worklist as documented."""
+        """statuses, policy, limit and since narrow the worklist as documented."""
         complaints = _fill(store)
         store.add(full_scenario("CHILD-1", new_id="OLD-1", policy="cafcass-2012"))
         at, until = datetime(2024, 6, 20, 12, tzinfo=LONDON), date(2024, 12, 31)
@@ -209,6 +209,8 @@ class StoreContract:
         assert {w.complaint_id for w in old} == {"OLD-1"}
         assert store.worklist(at=at, until=until, policy=Policy.builtin("cafcass-2012")) == old
         assert store.worklist(at=at, until=until, limit=2) == everything[:2]
+        week = store.worklist(at=at, since=date(2024, 6, 20), until=date(2024, 6, 27))
+        assert week == [w for w in everything if date(2024, 6, 20) <= w.due <= date(2024, 6, 27)]
         assert len(complaints) == len(SCENARIOS)
         with pytest.raises(ComplaintWorkflowError, match="unknown status 'late'"):
             store.worklist(at=at, until=until, statuses=["late"])
