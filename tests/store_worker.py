@@ -1,8 +1,7 @@
-"""A writer process for the store's concurrency and fault tests (run by tests/test_store_processes.py).
+"""A writer process for the store's concurrency and fault tests (test_store_processes.py).
 
-    python tests/store_worker.py append URL ID WORKER M START   # M appends, retrying conflicts
-    python tests/store_worker.py add URL ID START                # one add; prints the outcome
-    python tests/store_worker.py hang URL ID                     # stops inside a transaction
+``append URL ID WORKER M START`` makes M appends, retrying conflicts; ``add URL ID START``
+makes one add and prints the outcome; ``hang URL ID`` stops inside a write transaction.
 """
 
 from __future__ import annotations

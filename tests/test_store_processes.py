@@ -57,7 +57,9 @@ def test_concurrent_writers_lose_nothing_and_duplicate_nothing(url: str) -> None
     with ComplaintStore.open(url) as store:
         store.add(opened("C-1"))
     start = time.time() + 2.0
-    procs = [_spawn("append", url, "C-1", f"w{i}", str(appends), str(start)) for i in range(writers)]
+    procs = [
+        _spawn("append", url, "C-1", f"w{i}", str(appends), str(start)) for i in range(writers)
+    ]
     outs = _finish(procs)
     conflicts = sum(int(o.split()[1]) for o in outs)
     with ComplaintStore.open(url) as store:

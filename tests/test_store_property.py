@@ -9,7 +9,6 @@ in the projection are caught (the tests at the end).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -32,8 +31,12 @@ from complaint_workflow import (
 )
 from complaint_workflow.demo import SCENARIOS
 from complaint_workflow.events import Event
-from complaint_workflow.store import ComplaintStore, DuplicateComplaintError, StoreError
-from complaint_workflow.store import _projection
+from complaint_workflow.store import (
+    ComplaintStore,
+    DuplicateComplaintError,
+    StoreError,
+    _projection,
+)
 
 from .store_support import (
     postgres_url,
@@ -196,8 +199,14 @@ def test_store_equals_the_scan_on_postgres() -> None:
                 import sqlalchemy as sa
 
                 with self.store._engine.begin() as conn:
-                    for table in ("cw_changes", "cw_rows", "cw_personal", "cw_events",
-                                  "cw_complaints", "cw_policies"):
+                    for table in (
+                        "cw_changes",
+                        "cw_rows",
+                        "cw_personal",
+                        "cw_events",
+                        "cw_complaints",
+                        "cw_policies",
+                    ):
                         conn.execute(sa.text(f"DELETE FROM {table}"))
                 super().teardown()
 
@@ -210,7 +219,7 @@ def test_store_equals_the_scan_on_postgres() -> None:
 
 
 @pytest.fixture
-def risk_an_hour_late(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def risk_an_hour_late(monkeypatch: pytest.MonkeyPatch) -> None:
     """A bug: the at-risk window starts an hour late (01:00, not midnight)."""
     real = _projection.interval_rows
 
@@ -224,11 +233,10 @@ def risk_an_hour_late(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         ]
 
     monkeypatch.setattr(_projection, "interval_rows", buggy)
-    yield
 
 
 @pytest.fixture
-def history_ignored(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def history_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
     """A bug: the worklist reads only each complaint's latest interval, even for an earlier
     instant."""
     import sqlalchemy as sa
@@ -236,7 +244,6 @@ def history_ignored(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     from complaint_workflow.store import _schema
 
     monkeypatch.setattr(_schema, "HISTORY_LIVE", sa.false())
-    yield
 
 
 @pytest.mark.usefixtures("risk_an_hour_late")

