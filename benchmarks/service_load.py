@@ -101,31 +101,48 @@ def run_load(
     lock = threading.Lock()
     stop = time.monotonic() + seconds
 
+    uncertain: Counter[str] = Counter()
+
     def client(number: int) -> None:
         rng = random.Random(number)
         mine: Counter[str] = Counter()
+        unsure: Counter[str] = Counter()
         seen: Counter[int] = Counter()
         times: list[float] = []
-        with httpx.Client(base_url=base, headers=auth, timeout=30) as http:
-            while time.monotonic() < stop:
-                complaint_id = rng.choice(ids)
-                t0 = time.perf_counter()
-                r = http.get(f"/api/complaints/{complaint_id}")
-                times.append(time.perf_counter() - t0)
-                seen[r.status_code] += 1
-                if r.status_code != 200:
-                    continue
-                version = r.json()["version"]
-                t0 = time.perf_counter()
-                r = http.post(f"/api/complaints/{complaint_id}/events", json=_event(version))
-                times.append(time.perf_counter() - t0)
-                seen[r.status_code] += 1
-                if r.status_code == 200:
-                    mine[complaint_id] += 1
-        with lock:
-            successes.update(mine)
-            statuses.update(seen)
-            latencies.extend(times)
+        try:
+            with httpx.Client(base_url=base, headers=auth, timeout=30) as http:
+                while time.monotonic() < stop:
+                    complaint_id = rng.choice(ids)
+                    t0 = time.perf_counter()
+                    try:
+                        r = http.get(f"/api/complaints/{complaint_id}")
+                    except httpx.HTTPError:
+                        seen[0] += 1  # no answer: counted apart, as status 0
+                        continue
+                    times.append(time.perf_counter() - t0)
+                    seen[r.status_code] += 1
+                    if r.status_code != 200:
+                        continue
+                    version = r.json()["version"]
+                    t0 = time.perf_counter()
+                    try:
+                        r = http.post(
+                            f"/api/complaints/{complaint_id}/events", json=_event(version)
+                        )
+                    except httpx.HTTPError:
+                        seen[0] += 1
+                        unsure[complaint_id] += 1  # it may or may not have been stored
+                        continue
+                    times.append(time.perf_counter() - t0)
+                    seen[r.status_code] += 1
+                    if r.status_code == 200:
+                        mine[complaint_id] += 1
+        finally:
+            with lock:
+                successes.update(mine)
+                uncertain.update(unsure)
+                statuses.update(seen)
+                latencies.extend(times)
 
     started = time.perf_counter()
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
@@ -140,7 +157,7 @@ def run_load(
             stored = c.get(f"/api/complaints/{complaint_id}").json()["version"]
             expected = 1 + successes[complaint_id]
             lost += max(0, expected - stored)
-            duplicated += max(0, stored - expected)
+            duplicated += max(0, stored - expected - uncertain[complaint_id])
     requests = sum(statuses.values())
     return {
         "clients": clients,
@@ -152,7 +169,8 @@ def run_load(
         "appends_per_second": sum(successes.values()) / elapsed,
         "conflicts": statuses[409],
         "server_errors": sum(n for code, n in statuses.items() if code >= 500),
-        "other": sum(n for code, n in statuses.items() if code not in (200, 409) and code < 500),
+        "other": sum(n for code, n in statuses.items() if code not in (0, 200, 409) and code < 500),
+        "no_answer": statuses[0],
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
         "p50_ms": 1000 * _percentile(latencies, 0.50),
         "p99_ms": 1000 * _percentile(latencies, 0.99),
@@ -215,7 +233,7 @@ def main() -> int:
     )
     print(
         f"  REPORT requests/s: {figures['requests_per_second']:.0f} "
-        f"({figures['requests']} requests: {figures['statuses']})"
+        f"({figures['requests']} requests: {figures['statuses']}; 0 = no answer)"
     )
     print(f"  REPORT latency: p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms")
     print(
