@@ -490,37 +490,27 @@ def _csrf(html: str) -> str:
     return html[start : html.index('"', start)]
 
 
-def test_login_form_is_csrf_safe(client: TestClient) -> None:
-    """Posting the login form needs the form's CSRF token; then the session works."""
-    no_csrf = client.post("/login", data={"token": TOKEN}, follow_redirects=False)
-    assert no_csrf.status_code == 400
-    form = client.get("/login")
+def test_login_form_sets_the_session(client: TestClient) -> None:
+    """Posting the login form with the token sets the session and returns to next=."""
     r = client.post(
-        "/login",
-        data={"token": TOKEN, "csrf": _csrf(form.text), "next": "/complaints/X"},
-        follow_redirects=False,
+        "/login", data={"token": TOKEN, "next": "/complaints/X"}, follow_redirects=False
     )
     assert r.status_code == 303
     assert r.headers["location"] == "/complaints/X"
+    assert "samesite=strict" in r.headers["set-cookie"].lower()
     assert client.get("/").status_code == 200
 
 
 @pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil", "x"])
 def test_login_never_redirects_off_site(client: TestClient, target: str) -> None:
     """The login's next= only goes to this service's own pages."""
-    form = client.get("/login")
-    r = client.post(
-        "/login",
-        data={"token": TOKEN, "csrf": _csrf(form.text), "next": target},
-        follow_redirects=False,
-    )
+    r = client.post("/login", data={"token": TOKEN, "next": target}, follow_redirects=False)
     assert r.headers["location"] == "/"
 
 
 def test_wrong_token_in_the_form_is_401(client: TestClient) -> None:
     """The login form with a wrong token is 401 and sets no session."""
-    form = client.get("/login")
-    r = client.post("/login", data={"token": "wrong", "csrf": _csrf(form.text)})
+    r = client.post("/login", data={"token": "wrong"})
     assert r.status_code == 401
     assert client.get("/").status_code == 401
 

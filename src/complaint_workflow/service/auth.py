@@ -6,8 +6,9 @@
   nonce and an HMAC of that nonce under the token, so it is checked without any server-side
   table and stops working when the token changes (restart with a new token to log everyone out).
 - Every comparison is :func:`hmac.compare_digest`.
-- A form that changes anything (log in, log out) carries a CSRF token: an HMAC of the session
-  nonce (or of a pre-login nonce cookie) under the token; the cookie is ``SameSite=Strict``.
+- The one form that acts on a session (log out) carries a CSRF token: an HMAC of the session
+  cookie under the token; the cookie is also ``SameSite=Strict``. The login form needs none: a
+  forged login would have to carry the token itself.
 """
 
 from __future__ import annotations
@@ -18,14 +19,11 @@ import secrets
 from typing import Final
 
 __all__ = [
-    "CSRF_COOKIE",
     "SESSION_COOKIE",
     "TokenAuth",
 ]
 
 SESSION_COOKIE: Final = "cw_session"
-CSRF_COOKIE: Final = "cw_login"
-"""A pre-login nonce cookie, so the login form itself is CSRF-safe."""
 
 
 class TokenAuth:
@@ -68,7 +66,7 @@ class TokenAuth:
         )
 
     def csrf_for(self, cookie: str) -> str:
-        """The CSRF token a form must send with this session (or pre-login) cookie."""
+        """The CSRF token a form must send with this session cookie."""
         return self._mac("csrf", cookie)
 
     def csrf_ok(self, cookie: str | None, sent: str | None) -> bool:

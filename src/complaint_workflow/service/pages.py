@@ -22,7 +22,7 @@ from ..calendar import as_london
 from ..obligations import STATUSES
 from ..policy import Policy
 from ..timeline import svg
-from .auth import CSRF_COOKIE, SESSION_COOKIE
+from .auth import SESSION_COOKIE
 
 if TYPE_CHECKING:
     from .app import Service
@@ -116,27 +116,18 @@ class Pages:
         )
 
     def login(self, request: Request, message: str, status: int) -> Response:
-        """The login form, with a fresh pre-login cookie for its CSRF token."""
-        nonce = self.svc.auth.new_session()
+        """The login form, returning to the page asked for."""
         target = request.url.path
         if request.url.query:
             kept = [(k, v) for k, v in parse_qs(request.url.query).items() if k != "token"]
             if kept:
                 target += "?" + urlencode([(k, x) for k, vs in kept for x in vs])
-        response = self.render(
+        return self.render(
             request,
             "login.html",
-            {
-                "message": message,
-                "next": _safe_next(request.query_params.get("next") or target),
-                "csrf": self.svc.auth.csrf_for(nonce),
-            },
+            {"message": message, "next": _safe_next(request.query_params.get("next") or target)},
             status,
         )
-        response.set_cookie(
-            CSRF_COOKIE, nonce, httponly=True, samesite="strict", path="/login", max_age=3600
-        )
-        return response
 
     def _session(self, request: Request) -> str | None:
         """The session cookie when valid; ``""`` for a valid bearer header; else ``None``."""
@@ -157,7 +148,6 @@ class Pages:
             path="/",
             secure=request.url.scheme == "https",
         )
-        response.delete_cookie(CSRF_COOKIE, path="/login")
         return response
 
     async def _gate(self, request: Request) -> str | Response:
@@ -202,11 +192,9 @@ class Pages:
         @app.post("/login", include_in_schema=False)
         async def login_submit(request: Request) -> Response:
             form = parse_qs((await request.body()).decode("utf-8", "replace"))
+            # No CSRF token here: a forged login would have to carry the token itself.
             token = (form.get("token") or [""])[0]
-            sent = (form.get("csrf") or [""])[0]
             target = (form.get("next") or ["/"])[0]
-            if not svc.auth.csrf_ok(request.cookies.get(CSRF_COOKIE), sent):
-                return self.login(request, "The form had expired; please try again.", 400)
             if not svc.auth.token_ok(token):
                 return self.login(request, "That token is not right.", 401)
             return self._signed_in(request, target)
