@@ -23,7 +23,7 @@ from .errors import EventRejected
 from .events import ComplainantKind, Event
 from .personal import PersonalDetails
 from .policy import Policy
-from .routes.machine import Route
+from .routes.machine import Route, guard
 
 __all__ = [
     "AskedToTakeForward",
@@ -80,9 +80,11 @@ class _FeedbackContext:
     feedback: Feedback
 
 
+@guard(
+    "only a form that expresses dissatisfaction, from someone who can be reached, is "
+    "followed up (anonymous feedback is never followed up)"
+)
 def _reachable_and_dissatisfied(ctx: _FeedbackContext) -> bool:
-    """only a form that expresses dissatisfaction, from someone who can be reached, is followed
-    up (anonymous feedback is never followed up)"""
     return ctx.feedback.dissatisfied and not ctx.feedback.anonymous
 
 
@@ -103,7 +105,7 @@ FEEDBACK = Route[_FeedbackContext](
         {"trigger": "answer_no", "source": "asked", "dest": "kept-as-feedback"},
         {"trigger": "file", "source": "recorded", "dest": "kept-as-feedback"},
     ],
-    guards={"reachable_and_dissatisfied": _reachable_and_dissatisfied},
+    guards=[_reachable_and_dissatisfied],
 )
 
 COMPLIMENT = Route[Any](

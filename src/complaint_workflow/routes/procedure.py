@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from ..events import Assessed, ConductReferred, Responded
 from ..situation import Context
-from .machine import Route
+from .machine import Route, guard
 
 __all__ = ["PROCEDURE"]
 
 
+@guard(
+    "an assessment must name at least one of the five categories (§4.4), each once, and "
+    "serious conduct only with a conduct aspect (§4.8)"
+)
 def aspects_given(ctx: Context) -> bool:
-    """an assessment must name at least one of the five categories (§4.4), each once, and
-    serious conduct only with a conduct aspect (§4.8)"""
     event = ctx.event
     return (
         isinstance(event, Assessed)
@@ -25,24 +27,28 @@ def aspects_given(ctx: Context) -> bool:
     )
 
 
+@guard(
+    "a response inside the procedure must tell the complainant how to refer the complaint "
+    "to the PHSO through an MP (§4.11)"
+)
 def phso_signposted(ctx: Context) -> bool:
-    """a response inside the procedure must tell the complainant how to refer the complaint to
-    the PHSO through an MP (§4.11)"""
     event = ctx.event
     return isinstance(event, Responded) and event.phso_signposted
 
 
+@guard("only early resolution may answer by phone; every other response is written (§4.10)")
 def phone_only_for_early_resolution(ctx: Context) -> bool:
-    """only early resolution may answer by phone; every other response is written (§4.10)"""
     event = ctx.event
     return isinstance(event, Responded) and (
         event.method == "written" or ctx.situation.states.procedure == "early-resolution"
     )
 
 
+@guard(
+    "every assessed aspect's action must be done first: conduct referred (serious conduct "
+    "to the Head of Practice), a commissioned provider's response agreed (§4.8, §4.9)"
+)
 def actions_done(ctx: Context) -> bool:
-    """every assessed aspect's action must be done first: conduct referred (serious conduct to
-    the Head of Practice), a commissioned provider's response agreed (§4.8, §4.9)"""
     s = ctx.situation
     if "conduct" in s.aspects and s.conduct_referred_to is None:
         return False
@@ -51,9 +57,11 @@ def actions_done(ctx: Context) -> bool:
     return "commissioned-provider" not in s.aspects or s.provider_response is not None
 
 
+@guard(
+    "only a complaint assessed as about conduct is referred; serious conduct goes to the "
+    "Head of Practice / Assistant Director (§4.8)"
+)
 def conduct_assessed(ctx: Context) -> bool:
-    """only a complaint assessed as about conduct is referred; serious conduct goes to the Head of
-    Practice / Assistant Director (§4.8)"""
     event = ctx.event
     s = ctx.situation
     return (
@@ -63,8 +71,8 @@ def conduct_assessed(ctx: Context) -> bool:
     )
 
 
+@guard("only a complaint assessed as about a commissioned provider needs a response agreed")
 def provider_assessed(ctx: Context) -> bool:
-    """only a complaint assessed as about a commissioned provider needs a response agreed"""
     return "commissioned-provider" in ctx.situation.aspects
 
 
@@ -117,12 +125,12 @@ PROCEDURE = Route[Context](
         },
         {"trigger": "close", "source": "responded", "dest": "closed"},
     ],
-    guards={
-        "aspects_given": aspects_given,
-        "phso_signposted": phso_signposted,
-        "phone_only_for_early_resolution": phone_only_for_early_resolution,
-        "actions_done": actions_done,
-        "conduct_assessed": conduct_assessed,
-        "provider_assessed": provider_assessed,
-    },
+    guards=[
+        aspects_given,
+        phso_signposted,
+        phone_only_for_early_resolution,
+        actions_done,
+        conduct_assessed,
+        provider_assessed,
+    ],
 )

@@ -11,25 +11,28 @@ from __future__ import annotations
 
 from ..events import MeetingHeld
 from ..situation import Context
-from .machine import Route
+from .machine import Route, guard
 
 __all__ = ["CHILD_MEETING", "COURT"]
 
 
+@guard("the court is updated only after the child's meeting has taken place (§5.4)")
 def meeting_held(ctx: Context) -> bool:
-    """the court is updated only after the child's meeting has taken place (§5.4)"""
     return ctx.situation.states.child == "held"
 
 
+@guard(
+    "correcting the error stands for telling the court only when factual errors are all the"
+    " court must hear of (§4.7); a child's complaint or professional judgement needs the "
+    "court told"
+)
 def only_factual_errors(ctx: Context) -> bool:
-    """correcting the error stands for telling the court only when factual errors are all the
-    court must hear of (§4.7); a child's complaint or professional judgement needs the court told"""
     s = ctx.situation
     return s.complainant != "child" and "professional-judgement" not in s.aspects
 
 
+@guard("the child's supporter at the meeting must not be a party to the proceedings (§5.3)")
 def supporter_not_a_party(ctx: Context) -> bool:
-    """the child's supporter at the meeting must not be a party to the proceedings (§5.3)"""
     event = ctx.event
     return isinstance(event, MeetingHeld) and not event.supporter_is_a_party
 
@@ -61,7 +64,7 @@ COURT = Route[Context](
             "dest": "done",
         },
     ],
-    guards={"meeting_held": meeting_held, "only_factual_errors": only_factual_errors},
+    guards=[meeting_held, only_factual_errors],
 )
 
 CHILD_MEETING = Route[Context](
@@ -80,5 +83,5 @@ CHILD_MEETING = Route[Context](
         },
         {"trigger": "decline", "source": "offered", "dest": "declined"},
     ],
-    guards={"supporter_not_a_party": supporter_not_a_party},
+    guards=[supporter_not_a_party],
 )
