@@ -84,7 +84,7 @@ class _FeedbackContext:
     "only a form that expresses dissatisfaction, from someone who can be reached, is "
     "followed up (anonymous feedback is never followed up)"
 )
-def _reachable_and_dissatisfied(ctx: _FeedbackContext) -> bool:
+def reachable_and_dissatisfied(ctx: _FeedbackContext) -> bool:
     return ctx.feedback.dissatisfied and not ctx.feedback.anonymous
 
 
@@ -105,7 +105,7 @@ FEEDBACK = Route[_FeedbackContext](
         {"trigger": "answer_no", "source": "asked", "dest": "kept-as-feedback"},
         {"trigger": "file", "source": "recorded", "dest": "kept-as-feedback"},
     ],
-    guards=[_reachable_and_dissatisfied],
+    guards=[reachable_and_dissatisfied],
 )
 
 COMPLIMENT = Route[Any](

@@ -7,7 +7,8 @@ challenge not taken forward).
 
 from __future__ import annotations
 
-from ..events import ChallengeNotTakenForward, ContactRestricted
+from ..events import ChallengeNotTakenForward, ContactRestricted, RepeatedComplaintLinked
+from ..gate import eligibility_of
 from ..situation import Context
 from .machine import Route, guard
 
@@ -41,9 +42,16 @@ def told_why_and_options(ctx: Context) -> bool:
     return isinstance(event, ChallengeNotTakenForward) and event.told_why_and_options
 
 
-def _out_of_time(ctx: Context) -> bool:
-    from ..obligations import eligibility_of
+@guard(
+    "a repeated complaint is linked only once the complainant is told it will not be "
+    "reinvestigated (§4.1)"
+)
+def told_not_reinvestigated(ctx: Context) -> bool:
+    event = ctx.event
+    return isinstance(event, RepeatedComplaintLinked) and event.told_not_reinvestigated
 
+
+def _out_of_time(ctx: Context) -> bool:
     return eligibility_of(ctx.situation, ctx.policy, ctx.calendar) == "exceptional-circumstances"
 
 
@@ -118,7 +126,12 @@ INTAKE = Route[Context](
         },
         {"trigger": "escalate_quick_fix", "source": "quick-fix", "dest": "procedure"},
         {"trigger": "resolve_quick_fix", "source": "quick-fix", "dest": "resolved-quickly"},
-        {"trigger": "link_repeated", "source": "with-cst", "dest": "repeated"},
+        {
+            "trigger": "link_repeated",
+            "source": "with-cst",
+            "dest": "repeated",
+            "conditions": ["told_not_reinvestigated"],
+        },
         {
             "trigger": "decline_challenge",
             "source": "with-cst",
@@ -132,5 +145,6 @@ INTAKE = Route[Context](
         not_a_service_users_case_complaint,
         complainant_told,
         told_why_and_options,
+        told_not_reinvestigated,
     ],
 )

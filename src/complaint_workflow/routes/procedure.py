@@ -1,16 +1,34 @@
 """The full procedure's main track (§4, web page): contact, assessment, triage, response.
 
 received by the CST → contacted → assessed → (early resolution | investigation) →
-responded → closed. The written procedure has no triage: respond straight from ``assessed``.
+responded → closed. The written procedure has no triage: respond straight from ``assessed``;
+under a policy whose response targets are per triage route (``cafcass-web``) the complaint is
+triaged before it is answered.
 """
 
 from __future__ import annotations
 
 from ..events import Assessed, ConductReferred, Responded
+from ..gate import triage_before_response
 from ..situation import Context
 from .machine import Route, guard
 
 __all__ = ["PROCEDURE"]
+
+
+@guard(
+    "only a complaint assessed with a factual-error aspect has a factual error to correct (§4.7)"
+)
+def factual_error_assessed(ctx: Context) -> bool:
+    return "factual-error" in ctx.situation.aspects
+
+
+@guard(
+    "under a policy whose response targets are per triage route, the complaint must be "
+    "triaged (early resolution or investigation) before it is answered"
+)
+def triaged_if_the_policy_triages(ctx: Context) -> bool:
+    return ctx.situation.states.procedure != "assessed" or not triage_before_response(ctx.policy)
 
 
 @guard(
@@ -115,18 +133,30 @@ PROCEDURE = Route[Context](
             "dest": None,
             "conditions": ["provider_assessed"],
         },
-        {"trigger": "correct_factual_error", "source": _WORKING[1:], "dest": None},
+        {
+            "trigger": "correct_factual_error",
+            "source": _WORKING[1:],
+            "dest": None,
+            "conditions": ["factual_error_assessed"],
+        },
         {"trigger": "send_delay_update", "source": ["awaiting-contact", *_WORKING], "dest": None},
         {
             "trigger": "respond",
             "source": ["assessed", "early-resolution", "investigation"],
             "dest": "responded",
-            "conditions": ["phso_signposted", "phone_only_for_early_resolution", "actions_done"],
+            "conditions": [
+                "triaged_if_the_policy_triages",
+                "phso_signposted",
+                "phone_only_for_early_resolution",
+                "actions_done",
+            ],
         },
         {"trigger": "close", "source": "responded", "dest": "closed"},
     ],
     guards=[
         aspects_given,
+        triaged_if_the_policy_triages,
+        factual_error_assessed,
         phso_signposted,
         phone_only_for_early_resolution,
         actions_done,

@@ -1,9 +1,11 @@
 """The tracks beside the main procedure: the court, and a child's meeting (§4.6, §4.7, §5).
 
 The court track runs for every complaint in the procedure; it becomes ``due`` when the court
-must hear of the complaint (a child's complaint in an ongoing case; a professional-judgement
-or factual-error aspect), ``notified`` when told (or ``corrected`` when correcting factual
-errors is all §4.7 asks), and ends ``done`` when the complaint closes. The child's meeting
+must hear of the complaint (:func:`complaint_workflow.gate.court_must_hear`), ``notified``
+when told (or ``corrected`` when correcting factual errors is all §4.7 asks), ``update-due``
+when a child's meeting is then held on or after the hearing date (§5.4: the court gets an
+update after the meeting), ``updated`` once it has, and ends ``done`` when the complaint
+closes (never from ``due`` or ``update-due``). The child's meeting
 track runs for every complaint by a child, inside the procedure or not (§5.2: "in any event").
 """
 
@@ -40,7 +42,7 @@ def supporter_not_a_party(ctx: Context) -> bool:
 COURT = Route[Context](
     "court",
     title="Court notification track",
-    states=["not-needed", "due", "notified", "corrected", "updated", "done"],
+    states=["not-needed", "due", "notified", "corrected", "update-due", "updated", "done"],
     initial="not-needed",
     final=["done"],
     transitions=[
@@ -52,12 +54,14 @@ COURT = Route[Context](
             "dest": "corrected",
             "conditions": ["only_factual_errors"],
         },
+        {"trigger": "owe_update", "source": "notified", "dest": "update-due"},
         {
             "trigger": "update",
             "source": "notified",
             "dest": "updated",
             "conditions": ["meeting_held"],
         },
+        {"trigger": "update", "source": "update-due", "dest": "updated"},
         {
             "trigger": "finish",
             "source": ["not-needed", "notified", "corrected", "updated"],
