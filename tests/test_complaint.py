@@ -193,7 +193,8 @@ def test_conduct_must_be_referred_and_serious_conduct_to_head_of_practice() -> N
     c = assessed("cafcass-2012", aspects=("conduct",))
     with pytest.raises(EventRejected, match="conduct referred"):
         c.apply(Responded(at=t(6, 20), phso_signposted=True))
-    serious = opened("cafcass-2012").apply(ForwardedToCST(at=t(6, 12, 11))).apply(ContactMade(at=t(6, 13)))
+    serious = opened("cafcass-2012").apply(ForwardedToCST(at=t(6, 12, 11)))
+    serious = serious.apply(ContactMade(at=t(6, 13)))
     serious = serious.apply(Assessed(at=t(6, 14), aspects=("conduct",), serious_conduct=True))
     with pytest.raises(EventRejected, match="Head of Practice"):
         serious.apply(ConductReferred(at=t(6, 15), to="manager"))

@@ -15,6 +15,7 @@ from .errors import (
     InvalidInputError,
     NaiveDatetimeError,
     PolicyError,
+    RouteDefinitionError,
 )
 from .events import (
     Aspect,
@@ -124,6 +125,7 @@ __all__ = [
     "Responded",
     "ResubmissionRequested",
     "Resubmitted",
+    "RouteDefinitionError",
     "TakeForwardAnswered",
     "Target",
     "Triaged",
