@@ -437,7 +437,8 @@ def test_feedback_becomes_a_linked_complaint_only_if_asked_and_yes() -> None:
     asked = form.apply(AskedToTakeForward(at=t(6, 4)))
     assert asked.apply(TakeForwardAnswered(at=t(6, 5), yes=False)).state == "kept-as-feedback"
     yes = asked.apply(TakeForwardAnswered(at=t(6, 5), yes=True))
-    c = yes.open_complaint(complaint_id="C-F", complainant="adult", at=t(6, 5))
+    taken, c = yes.open_complaint(complaint_id="C-F", complainant="adult", at=t(6, 5))
+    assert taken.complaint_id == "C-F"
     assert c.situation.linked_to == "F-2"
     assert c.situation.channel == "feedback-form"
     with pytest.raises(EventRejected):

@@ -479,3 +479,108 @@ def test_triage_before_response_is_decided_by_targets_not_by_id() -> None:
     assert triage_before_response(
         written.evolve(id="with-triage", targets={"investigation": web.get("investigation")})
     )
+
+
+# ------------------------------------------------------------------ feedback and compliments
+
+
+def _yes() -> cw.Feedback:
+    form = cw.Feedback.record(
+        feedback_id="F-2",
+        received_at=t(6, 3),
+        dissatisfied=True,
+        personal=cw.PersonalDetails(contact="reachable"),
+    )
+    form = form.apply(cw.AskedToTakeForward(at=t(6, 4)))
+    return form.apply(cw.TakeForwardAnswered(at=t(6, 5), yes=True))
+
+
+def test_a_form_opens_one_complaint_never_before_the_yes() -> None:
+    """Opening is refused before the "yes" and a second time; the form records the complaint."""
+    yes = _yes()
+    with pytest.raises(cw.EventRejected, match="before the person said yes"):
+        yes.open_complaint(complaint_id="C-F", complainant="adult", at=t(6, 5, 9))
+    form, complaint = yes.open_complaint(complaint_id="C-F", complainant="adult", at=t(6, 5, 10))
+    assert form.state == "complaint-opened"
+    assert form.complaint_id == "C-F"
+    assert complaint.situation.linked_to == "F-2"
+    assert complaint.situation.received_at == t(6, 5, 10)
+    with pytest.raises(cw.EventRejected, match="already opened complaint 'C-F'"):
+        form.open_complaint(complaint_id="C-G", complainant="adult", at=t(6, 6))
+    with pytest.raises(cw.EventRejected, match="already opened"):
+        form.apply(cw.ComplaintOpenedFromFeedback(at=t(6, 6), complaint_id="C-G"))
+    with pytest.raises(cw.EventRejected, match="taken forward"):
+        cw.Feedback.record(feedback_id="F-3", received_at=t(6, 3)).open_complaint(
+            complaint_id="C-H", complainant="adult", at=t(6, 6)
+        )
+
+
+def test_feedback_json_round_trips_with_the_complaints_event_codec() -> None:
+    """A form's history reads back equal, each event written as a complaint's would be."""
+    from complaint_workflow.serialize import event_to_dict
+
+    form, _ = _yes().open_complaint(complaint_id="C-F", complainant="adult", at=t(6, 5, 10))
+    text = form.to_json()
+    again = cw.Feedback.from_json(text)
+    assert again == form
+    assert again.personal == form.personal
+    document = __import__("json").loads(text)
+    assert document["schema"] == "complaint-workflow/feedback"
+    assert document["events"] == [event_to_dict(e) for e in form.history]
+    assert [e["type"] for e in document["events"]] == [
+        "feedback-recorded",
+        "asked-to-take-forward",
+        "take-forward-answered",
+        "complaint-opened-from-feedback",
+    ]
+    anonymous = cw.Feedback.from_json(form.to_json(include_personal=False))
+    assert anonymous.personal is None
+    assert anonymous.history == form.history
+
+
+def test_compliment_json_round_trips() -> None:
+    """A compliment's history reads back equal; a feedback history is not a compliment's."""
+    k = cw.Compliment.record(compliment_id="K-1", received_at=t(6, 3), source="service-user")
+    k = k.apply(cw.ComplimentPassedOn(at=t(6, 4)))
+    assert cw.Compliment.from_json(k.to_json()) == k
+    with pytest.raises(cw.InvalidInputError, match="complaint-workflow/compliment"):
+        cw.Compliment.from_json(_yes().to_json())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not json",
+        '{"schema": "complaint-workflow/feedback", "schema_version": 9, "events": []}',
+        '{"schema": "complaint-workflow/feedback", "schema_version": 1, "events": {}}',
+        '{"schema": "complaint-workflow/feedback", "schema_version": 1, "personal": null,'
+        ' "events": [{"type": "assessed", "at": "2024-06-03T10:00:00+01:00"}]}',
+        '{"schema": "complaint-workflow/feedback", "schema_version": 1, "personal": null,'
+        ' "events": [{"type": "feedback-filed", "at": "2024-06-03T10:00:00+01:00"}]}',
+    ],
+)
+def test_a_bad_feedback_history_is_a_typed_error(text: str) -> None:
+    """Malformed JSON, schema, section, event type or order raise a library error."""
+    with pytest.raises(ComplaintWorkflowError):
+        cw.Feedback.from_json(text)
+
+
+# ------------------------------------------------------------------ the demo
+
+
+def test_the_demo_names_the_phso_and_shows_an_extension() -> None:
+    """Every procedure response in the demo says PHSO; a delayed one is shown as extended."""
+    import io
+
+    from complaint_workflow.demo import run_demo
+
+    out = io.StringIO()
+    run_demo(out)
+    text = out.getvalue()
+    responses = [ln for ln in text.splitlines() if " responded" in ln and "procedure:" in ln]
+    assert responses
+    assert all("PHSO" in ln for ln in responses)
+    # DELAY-1: 2012's response due Mon 23 Sep, the web's investigation Mon 30 Sep; the update
+    # on Fri 20 Sep moves both to Fri 11 Oct, and on Tue 24 Sep both are extended.
+    assert "response        Fri 11 Oct 2024 extended (was 23 Sep)" in text
+    assert "Fri 11 Oct 2024 extended (was 30 Sep)" in text

@@ -54,10 +54,13 @@ from .events import (
 )
 from .feedback import (
     AskedToTakeForward,
+    ComplaintOpenedFromFeedback,
     Compliment,
     ComplimentPassedOn,
+    ComplimentRecorded,
     Feedback,
     FeedbackFiled,
+    FeedbackRecorded,
     TakeForwardAnswered,
 )
 from .obligations import Obligation, ObligationStatus
@@ -79,9 +82,11 @@ __all__ = [
     "Complaint",
     "ComplaintClosed",
     "ComplaintOpened",
+    "ComplaintOpenedFromFeedback",
     "ComplaintWorkflowError",
     "Compliment",
     "ComplimentPassedOn",
+    "ComplimentRecorded",
     "ConductReferred",
     "ContactMade",
     "ContactRestricted",
@@ -98,6 +103,7 @@ __all__ = [
     "FactualErrorCorrected",
     "Feedback",
     "FeedbackFiled",
+    "FeedbackRecorded",
     "ForwardedToCST",
     "HearingListed",
     "HearingMoved",
