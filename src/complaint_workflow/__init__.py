@@ -15,6 +15,7 @@ from .errors import (
     InvalidInputError,
     NaiveDatetimeError,
     PolicyError,
+    RouteDefinitionError,
 )
 from .events import (
     Aspect,
@@ -53,10 +54,13 @@ from .events import (
 )
 from .feedback import (
     AskedToTakeForward,
+    ComplaintOpenedFromFeedback,
     Compliment,
     ComplimentPassedOn,
+    ComplimentRecorded,
     Feedback,
     FeedbackFiled,
+    FeedbackRecorded,
     TakeForwardAnswered,
 )
 from .obligations import Obligation, ObligationStatus
@@ -78,9 +82,11 @@ __all__ = [
     "Complaint",
     "ComplaintClosed",
     "ComplaintOpened",
+    "ComplaintOpenedFromFeedback",
     "ComplaintWorkflowError",
     "Compliment",
     "ComplimentPassedOn",
+    "ComplimentRecorded",
     "ConductReferred",
     "ContactMade",
     "ContactRestricted",
@@ -97,6 +103,7 @@ __all__ = [
     "FactualErrorCorrected",
     "Feedback",
     "FeedbackFiled",
+    "FeedbackRecorded",
     "ForwardedToCST",
     "HearingListed",
     "HearingMoved",
@@ -124,6 +131,7 @@ __all__ = [
     "Responded",
     "ResubmissionRequested",
     "Resubmitted",
+    "RouteDefinitionError",
     "TakeForwardAnswered",
     "Target",
     "Triaged",

@@ -29,15 +29,15 @@ from typing import Final
 import attrs
 
 from .calendar import LONDON, WorkingDayCalendar, as_london, end_of_day
+from .gate import eligibility_of
 from .policy import Policy
 from .rules import Facts, ScalarOps, compile_policy
-from .situation import Situation, eligibility, six_month_limit
+from .situation import Situation, six_month_limit
 from .vocabulary import (
     ACTS,
     ASPECTS,
     OBLIGATION_STATUSES,
     TARGET_ROUTES,
-    Eligibility,
     ObligationStatus,
     Strength,
 )
@@ -86,21 +86,6 @@ class Obligation:
             "extended_from": None if self.extended_from is None else self.extended_from.isoformat(),
             "overdue": self.overdue,
         }
-
-
-def eligibility_of(
-    situation: Situation, policy: Policy, calendar: WorkingDayCalendar
-) -> Eligibility:
-    """The gate a complaint meets (see :func:`complaint_workflow.situation.eligibility`)."""
-    received = as_london(situation.received_at, "received_at")
-    return eligibility(
-        situation.complainant,
-        situation.involvement_ended,
-        received.date(),
-        calendar.deemed_receipt(situation.received_at, policy.parameters.cutoff),
-        policy,
-        calendar,
-    )
 
 
 def policy_routes(
