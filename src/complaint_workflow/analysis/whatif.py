@@ -39,13 +39,8 @@ from ..complaint import Complaint
 from ..errors import EventRejected, InvalidInputError
 from ..obligations import RESPONSE_TARGETS
 from ..policy import Policy
-from .simulate import (
-    OBLIGATION_ROW_COLUMNS,
-    Simulation,
-    new_columns,
-    obligation_rows,
-    obligations_frame,
-)
+from .frames import OBLIGATION_ROW_COLUMNS, new_columns, obligation_rows, obligations_frame
+from .simulate import Simulation
 
 __all__ = ["compare", "replay_under", "summary"]
 
