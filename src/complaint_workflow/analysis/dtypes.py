@@ -23,7 +23,7 @@ dtype.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
 import pandas as pd
@@ -51,6 +51,7 @@ __all__ = [
     "STRENGTH_DTYPE",
     "as_categoricals",
     "categorical",
+    "concat",
     "obligation_dtype",
 ]
 
@@ -140,3 +141,23 @@ def categorical(values: Any, dtype: pd.CategoricalDtype, name: str) -> pd.Series
             f"{', '.join(map(str, dtype.categories))}"
         )
     return out
+
+
+def concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """``pandas.concat`` that keeps categorical columns categorical: where the frames' categories
+    differ (a custom policy's targets, say) they are joined, in order of first appearance."""
+    frames = list(frames)
+    if len(frames) > 1:
+        for name in frames[0].columns:
+            dtypes = [f[name].dtype for f in frames if name in f.columns]
+            kinds = [d for d in dtypes if isinstance(d, pd.CategoricalDtype)]
+            if len(kinds) == len(dtypes) and len(set(kinds)) > 1:
+                joined: list[Any] = []
+                for d in kinds:
+                    joined.extend(c for c in d.categories if c not in joined)
+                union = pd.CategoricalDtype(joined)
+                frames = [
+                    f.assign(**{name: f[name].astype(union)}) if name in f.columns else f
+                    for f in frames
+                ]
+    return pd.concat(frames, ignore_index=True)

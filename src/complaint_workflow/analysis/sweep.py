@@ -30,6 +30,7 @@ import pandas as pd
 
 from ..errors import InvalidInputError
 from ..policy import Policy
+from .dtypes import concat
 from .simulate import SimulationParameters, simulate
 
 __all__ = ["SimulationTask", "run_task", "simulate_many", "sweep"]
@@ -126,7 +127,7 @@ def simulate_many(
     if not tasks:
         raise InvalidInputError("simulate_many needs at least one policy or seed")
     frames = sweep(run_task, tasks, executor=executor)
-    return pd.concat(frames, ignore_index=True)
+    return concat(frames)
 
 
 def _task(
