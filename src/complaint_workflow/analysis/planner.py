@@ -5,7 +5,7 @@ The planner plays the staff and the complainants. From the drawn numbers
 working-time axis (:mod:`~complaint_workflow.analysis.axis`), then :func:`drive` applies them
 in time order with :meth:`Complaint.apply <complaint_workflow.Complaint.apply>`. It never
 decides a procedure rule itself: the gate is ``complaint.eligibility``; whether the court still
-needs telling is the complaint's court track (``complaint.states["court"] == "due"``); whether
+needs telling is the complaint's court track (its route state ``court == "due"``); whether
 correcting a factual error tells the court is what the complaint does with a trial
 correction; an act the complaint refuses while the court must hear first waits until the
 court has been told; a delay update goes out against the response ``complaint.obligations``
@@ -225,7 +225,7 @@ class Planner:
         else:
             t = t0 + d["forward_time"][i]
             add((t, _R_FORWARD, ev.ForwardedToCST, {}))
-        if "child" in c.states:  # the complaint runs a child's meeting track (§5)
+        if c.situation.states.child is not None:  # the complaint runs a child's meeting track
             offered = t + acts[4]
             plan.meeting = (
                 offered,
@@ -403,8 +403,9 @@ def _sort_key(item: _Item) -> tuple[float, int]:
 
 
 def _court_due(c: Complaint) -> bool:
-    """Whether the court still needs telling, as the complaint's court track says."""
-    return c.states.get("court") == "due"
+    """Whether the court still needs telling, as the complaint's court track says (read from
+    its route states directly: ``Complaint.states`` builds a dict, 250 times slower)."""
+    return c.situation.states.court == "due"
 
 
 def _correction_tells_the_court(c: Complaint, at: datetime) -> bool:
@@ -472,10 +473,9 @@ def _update_owed(c: Complaint, at: datetime) -> bool:
     if c.policy.get("court-update") is not None:
         return any(o.id == "court-update" and o.met_at is None for o in c.obligations(at))
     s = c.situation
-    states = c.states
     return (
-        states.get("court") == "notified"
-        and states.get("child") == "held"
+        s.states.court == "notified"
+        and s.states.child == "held"
         and s.hearing is not None
         and at.date() > s.hearing
     )
