@@ -584,3 +584,24 @@ def test_the_demo_names_the_phso_and_shows_an_extension() -> None:
     # on Fri 20 Sep moves both to Fri 11 Oct, and on Tue 24 Sep both are extended.
     assert "response        Fri 11 Oct 2024 extended (was 23 Sep)" in text
     assert "Fri 11 Oct 2024 extended (was 30 Sep)" in text
+
+
+def test_next_situation_equals_attrs_evolve_for_every_field() -> None:
+    """The positional copy gives the value attrs.evolve gives, whichever field changes."""
+    import attrs
+
+    from complaint_workflow.demo import SCENARIOS
+
+    ends = [s.run("cafcass-web").situation for s in SCENARIOS]
+    start = opened("cafcass-web").situation
+    for end in ends:
+        for field in attrs.fields(type(start)):
+            if field.name in ("states", "last_at"):
+                continue
+            change = {field.name: getattr(end, field.name)}
+            got = plans.next_situation(start, end.states, end.last_at, change)  # type: ignore[arg-type]
+            assert got == attrs.evolve(start, states=end.states, last_at=end.last_at, **change)
+        every = {f.name: getattr(end, f.name) for f in attrs.fields(type(start))}
+        every.pop("states")
+        every.pop("last_at")
+        assert plans.next_situation(start, end.states, end.last_at, every) == end  # type: ignore[arg-type]
