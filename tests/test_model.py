@@ -138,6 +138,7 @@ class Spec:
     strength: str
     route: str = "procedure"  # "procedure", "early-resolution" or "investigation"
     court_triggers: bool = False  # only for a child, professional judgement or factual error
+    child_only: bool = False  # only for a child's complaint
 
 
 FORWARD = Spec(1, "wd", "receipt", "hard")
@@ -148,11 +149,15 @@ WRITTEN = {
     "response": Spec(15, "wd", "receipt", "hard"),
     "response-before-hearing": BEFORE_HEARING,
     "court-notification": COURT,
+    "meeting-offer": Spec(15, "wd", "receipt", "hard", child_only=True),
+    "court-update": Spec(5, "wd", "meeting", "hard", child_only=True),
 }
 WEB = {
     "forward-to-cst": FORWARD,
     "response-before-hearing": BEFORE_HEARING,
     "court-notification": COURT,
+    "meeting-offer": Spec(2, "wd", "receipt", "hard", child_only=True),
+    "court-update": Spec(5, "wd", "meeting", "hard", child_only=True),
     "contact": Spec(2, "wd", "receipt", "hard"),
     "early-resolution": Spec(7, "days", "receipt", "target", route="early-resolution"),
     "investigation": Spec(20, "wd", "receipt", "target", route="investigation"),
@@ -188,6 +193,8 @@ ACT = {
     "forward-to-cst": "forward",
     "contact": "contact",
     "court-notification": "court",
+    "meeting-offer": "meeting-offered",
+    "court-update": "court-update",
 }  # every other target is met by the response
 RESPONSE_TARGETS = ("response", "early-resolution", "investigation")
 COURT_ASPECTS = frozenset({"professional-judgement", "factual-error"})
@@ -359,6 +366,7 @@ class Model:
         elif isinstance(event, MeetingOffered):
             require(m.complainant == "child", "only a child is offered a meeting")
             m.child = step(CHILD_TRACK, m.child, "offer")
+            m.did("meeting-offered", at)
         elif isinstance(event, MeetingDeclined):
             require(m.complainant == "child", "only a child is offered a meeting")
             m.child = step(CHILD_TRACK, m.child, "decline")
@@ -426,8 +434,10 @@ class Model:
         rows: set[Row] = set()
         for target, spec in POLICIES[self.policy][1].items():
             act = ACT.get(target, "response")
-            applies = spec.route in ("procedure", self.triage) and (
-                not spec.court_triggers or self.court_reason
+            applies = (
+                spec.route in ("procedure", self.triage)
+                and (not spec.court_triggers or self.court_reason)
+                and (not spec.child_only or self.complainant == "child")
             )
             if not applies:
                 continue
@@ -436,6 +446,11 @@ class Model:
                     continue
                 due = working_days_before(self.hearing, spec.n)
                 impossible = due < max(self.day0, london_date(self.hearing_known))
+            elif spec.anchor == "meeting":  # a child's meeting after the hearing (§5.4)
+                if self.meeting_after is None:
+                    continue
+                due = working_days_after(roll_forward(self.meeting_after), spec.n)
+                impossible = False
             else:
                 add = working_days_after if spec.unit == "wd" else calendar_days_after
                 due = add(self.day0, spec.n)
