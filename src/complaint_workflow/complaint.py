@@ -80,9 +80,7 @@ class Complaint:
     _event_ids: dict[str, int] = attrs.field(factory=dict, eq=False)
     # event_id -> version, shared by every later version of this complaint (append-only;
     # each lookup is checked against this version's own history).
-    _snapshots: Timeline[tuple[int, Situation]] = attrs.field(
-        factory=Timeline, eq=False
-    )
+    _snapshots: Timeline[tuple[int, Situation]] = attrs.field(factory=Timeline, eq=False)
     # (version, situation) every SNAPSHOT_EVERY events: obligations at an earlier instant
     # replay at most that many events instead of the whole prefix.
 
