@@ -1,6 +1,6 @@
 """Benchmark: the store (complaint_workflow.store) on SQLite and, when available, PostgreSQL.
 
-Run from the repository root (one command; ``--quick`` uses 2,000 complaints for a smoke run)::
+Run from the repository root (one command; ``--quick`` uses 400 complaints for a smoke run)::
 
     python benchmarks/store.py
     python benchmarks/store.py --quick
@@ -166,14 +166,14 @@ def repair_child(url: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; see the module docstring."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--quick", action="store_true", help="2,000 complaints (a smoke run)")
+    parser.add_argument("--quick", action="store_true", help="400 complaints (a smoke run)")
     parser.add_argument("--n", type=int, help="how many complaints (default 100,000)")
     parser.add_argument("--repair-child", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.repair_child:
         repair_child(args.repair_child)
         return 0
-    n = args.n or (2000 if args.quick else 100_000)
+    n = args.n or (400 if args.quick else 100_000)
     sample = n if args.quick else min(n, 10_000)
     print(f"store benchmark: {n:,} complaints (SQLite file; PostgreSQL when configured)")
     with tempfile.TemporaryDirectory(prefix="cw-store-bench-") as tmp:
@@ -230,15 +230,18 @@ def main(argv: list[str] | None = None) -> int:
         )
         postgres = os.environ.get("CW_TEST_POSTGRES_URL")
         if postgres:
-            with ComplaintStore.open(postgres) as pg:
-                import sqlalchemy as sa
+            import psycopg
 
-                with pg._engine.begin() as conn:
-                    for table in ("cw_changes", "cw_rows", "cw_personal", "cw_events"):
-                        conn.execute(sa.text(f"DELETE FROM {table}"))
-                    conn.execute(sa.text("DELETE FROM cw_complaints"))
-                fill(pg, 2000)
-                print(f"  append, PostgreSQL: {append_rate(pg):,.0f} events/s")
+            name = f"cw_bench_{os.getpid()}"
+            with psycopg.connect(postgres, autocommit=True) as conn:
+                conn.execute(f"CREATE DATABASE {name}")
+            try:
+                with ComplaintStore.open(postgres.rsplit("/", 1)[0] + "/" + name) as pg:
+                    fill(pg, 400 if args.quick else 2000)
+                    print(f"  append, PostgreSQL: {append_rate(pg):,.0f} events/s")
+            finally:
+                with psycopg.connect(postgres, autocommit=True) as conn:
+                    conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         else:
             print("  append, PostgreSQL: not measured (CW_TEST_POSTGRES_URL is not set)")
     print(verdict("worklist at least 100x faster than the scan", ratio >= 100, f"{ratio:,.0f}x"))

@@ -67,7 +67,7 @@ def _instants(complaints: dict[str, Complaint]) -> list[datetime]:
     out = []
     for c in complaints.values():
         start = c.history[0].at
-        out.extend(start + timedelta(hours=17 * k + 3) for k in range(0, 40, 3))
+        out.extend(start + timedelta(hours=17 * k + 3) for k in range(0, 40, 5))
         out.extend(e.at for e in c.history)
     return out
 

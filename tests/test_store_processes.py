@@ -53,7 +53,7 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 def test_concurrent_writers_lose_nothing_and_duplicate_nothing(url: str) -> None:
     """N writer processes x M appends to one complaint, retrying conflicts: every event once."""
-    writers, appends = 4, 12
+    writers, appends = 3, 10
     with ComplaintStore.open(url) as store:
         store.add(opened("C-1"))
     start = time.time() + 2.0
@@ -78,8 +78,8 @@ def test_concurrent_adds_of_one_id_let_exactly_one_succeed(url: str) -> None:
     with ComplaintStore.open(url):
         pass  # the schema exists before the race
     start = time.time() + 2.0
-    outs = _finish([_spawn("add", url, "C-1", str(start)) for _ in range(6)])
-    assert sorted(outs) == ["added"] + ["duplicate"] * 5
+    outs = _finish([_spawn("add", url, "C-1", str(start)) for _ in range(4)])
+    assert sorted(outs) == ["added"] + ["duplicate"] * 3
     with ComplaintStore.open(url) as store:
         assert store.get("C-1").version == 1
 
@@ -113,7 +113,7 @@ def test_a_reader_during_writes_never_sees_a_half_written_complaint(url: str) ->
     with ComplaintStore.open(url) as store:
         store.add(opened("C-1"))
     start = time.time() + 1.0
-    procs = [_spawn("append", url, "C-1", f"w{i}", "10", str(start)) for i in range(2)]
+    procs = [_spawn("append", url, "C-1", f"w{i}", "8", str(start)) for i in range(2)]
     seen = []
     with ComplaintStore.open(url) as store:
         while any(p.poll() is None for p in procs) and len(seen) < 2000:
@@ -123,4 +123,4 @@ def test_a_reader_during_writes_never_sees_a_half_written_complaint(url: str) ->
     versions = [c.version for c in seen]
     assert versions == sorted(versions)
     assert all(final.history[: c.version] == c.history for c in seen)
-    assert final.version == 21
+    assert final.version == 17

@@ -18,6 +18,7 @@ from .errors import (
     InvalidInputError,
     NaiveDatetimeError,
     PolicyError,
+    RouteDefinitionError,
     StoreError,
 )
 from .events import (
@@ -57,10 +58,13 @@ from .events import (
 )
 from .feedback import (
     AskedToTakeForward,
+    ComplaintOpenedFromFeedback,
     Compliment,
     ComplimentPassedOn,
+    ComplimentRecorded,
     Feedback,
     FeedbackFiled,
+    FeedbackRecorded,
     TakeForwardAnswered,
 )
 from .obligations import Obligation, ObligationStatus
@@ -83,9 +87,11 @@ __all__ = [
     "ComplaintClosed",
     "ComplaintNotFound",
     "ComplaintOpened",
+    "ComplaintOpenedFromFeedback",
     "ComplaintWorkflowError",
     "Compliment",
     "ComplimentPassedOn",
+    "ComplimentRecorded",
     "ConcurrencyError",
     "ConductReferred",
     "ContactMade",
@@ -104,6 +110,7 @@ __all__ = [
     "FactualErrorCorrected",
     "Feedback",
     "FeedbackFiled",
+    "FeedbackRecorded",
     "ForwardedToCST",
     "HearingListed",
     "HearingMoved",
@@ -131,6 +138,7 @@ __all__ = [
     "Responded",
     "ResubmissionRequested",
     "Resubmitted",
+    "RouteDefinitionError",
     "StoreError",
     "TakeForwardAnswered",
     "Target",

@@ -510,6 +510,10 @@ class ComplaintStore:
         ).scalar_one_or_none()
         if version is None:
             raise ComplaintNotFound(complaint_id)
+        hit = self._cache.get(complaint_id) if upto is None else None
+        if hit is not None and hit[0] == version:
+            self._cache.move_to_end(complaint_id)
+            return attrs.evolve(hit[1], personal=self._personal(conn, complaint_id)), hit[2]
         query = sa.select(schema.events.c.body).where(schema.events.c.complaint_id == complaint_id)
         if upto is not None:
             query = query.where(schema.events.c.at_us <= proj.to_us(upto))
@@ -521,21 +525,21 @@ class ComplaintStore:
             )
         if not bodies:
             raise ComplaintNotFound(complaint_id, f"had not been received by {upto}")
-        person = conn.execute(
-            sa.select(
-                schema.personal.c.name, schema.personal.c.contact, schema.personal.c.text
-            ).where(schema.personal.c.complaint_id == complaint_id)
-        ).one_or_none()
-        details = None if person is None else PersonalDetails(*person)
-        if upto is None:
-            hit = self._cache.get(complaint_id)
-            if hit is not None and hit[0] == version:
-                self._cache.move_to_end(complaint_id)
-                return attrs.evolve(hit[1], personal=details), hit[2]
+        details = self._personal(conn, complaint_id)
         complaint, rows = self._build([_event_from_json(b) for b in bodies], details)
         if upto is None:
             self._remember(complaint, rows)
         return complaint, rows
+
+    def _personal(self, conn: sa.engine.Connection, complaint_id: str) -> PersonalDetails | None:
+        sa = _sqlalchemy()
+        table = schema.personal
+        person = conn.execute(
+            sa.select(table.c.name, table.c.contact, table.c.text).where(
+                table.c.complaint_id == complaint_id
+            )
+        ).one_or_none()
+        return None if person is None else PersonalDetails(*person)
 
     def _remember(self, complaint: Complaint, rows: list[proj.Row]) -> None:
         """Keep a committed version's complaint (without personal details) and rows.
