@@ -188,7 +188,9 @@ def derive_obligations(
             cached = situation.extensions.get(target.id)
             if cached is not None and cached[0] == original:
                 due = cached[1]
-            else:
+            elif cached is not None or not situation.extensions:
+                # The due date moved since (a hearing moved), or the situation was made by
+                # hand: fold every delay again. No entry in a kept cache: no delay for it.
                 for delay in situation.delays:
                     if delay.obligation == target.id:
                         due = extended(due, delay)
