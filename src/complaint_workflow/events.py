@@ -129,9 +129,8 @@ def _instant(instance: object, attribute: attrs.Attribute[Any], value: Any) -> N
 
 
 def _a_date(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value.__class__ is not date:
-        if not isinstance(value, date) or isinstance(value, datetime):
-            raise _wrong_type(instance, attribute, "a datetime.date (not a datetime)", value)
+    if value.__class__ is not date and (not isinstance(value, date) or isinstance(value, datetime)):
+        raise _wrong_type(instance, attribute, "a datetime.date (not a datetime)", value)
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise InvalidValueError(
             f"{_where(instance, attribute)} must be in the years {FIRST_YEAR}-{LAST_YEAR} "
@@ -210,8 +209,7 @@ def _one_of(choices: tuple[str, ...]) -> Validator:
             raise _wrong_type(instance, attribute, f"one of {listed}", value)
         if value not in allowed:
             raise InvalidValueError(
-                f"{_where(instance, attribute)} must be one of {listed} "
-                f"(got {bounded_repr(value)})"
+                f"{_where(instance, attribute)} must be one of {listed} (got {bounded_repr(value)})"
             )
 
     return check
@@ -261,14 +259,14 @@ def check_dates(event: Event, calendar: WorkingDayCalendar) -> str | None:
     day = event.at.date()
     if not first - _DAY <= day <= last + _DAY:
         return (
-            f"its time {event.at.isoformat()} is outside the calendar's span {span}; "
+            f"its time {event.at.isoformat()} is outside this calendar's span {span}; "
             "build a calendar over a wider span"
         )
     for name in _DATE_FIELDS.get(type(event), ()):
         value = getattr(event, name)
         if value is not None and not first <= value <= last:
             return (
-                f"{name} {value.isoformat()} is outside the calendar's span {span}; "
+                f"{name} {value.isoformat()} is outside this calendar's span {span}; "
                 "build a calendar over a wider span"
             )
     return None

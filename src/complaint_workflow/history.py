@@ -120,7 +120,9 @@ def _structure_date(value: Any, _: Any) -> date:
             raise ValueError
         return date.fromisoformat(value)
     except ValueError:
-        raise InvalidValueError(f"must be a date as YYYY-MM-DD (got {bounded_repr(value)})") from None
+        raise InvalidValueError(
+            f"must be a date as YYYY-MM-DD (got {bounded_repr(value)})"
+        ) from None
 
 
 def _structure_aspects(value: Any, _: Any) -> tuple[Any, ...]:
@@ -151,9 +153,7 @@ def _converter() -> cattrs.Converter:
         for cls in ev.EVENT_TYPES.values():
             converter.register_unstructure_hook(
                 cls,
-                make_dict_unstructure_fn(
-                    cls, converter, event_id=override(omit_if_default=True)
-                ),
+                make_dict_unstructure_fn(cls, converter, event_id=override(omit_if_default=True)),
             )
         _CONVERTER = converter
     return _CONVERTER
@@ -469,17 +469,22 @@ def read_history(
             f"unsupported schema_version {bounded_repr(version)}; this library reads "
             f"{', '.join(map(str, READABLE_VERSIONS))} (docs/json.md: upgrading)"
         )
-    missing = [k for k in ("complaint_id", "events") if k not in document]
     if version == 2:
-        missing += [k for k in ("policies", "personal") if k not in document]
-    if missing:
-        raise HistoryError(f"missing key {missing[0]!r} (docs/json.md lists the keys)")
-    complaint_id = document["complaint_id"]
+        missing = [k for k in ("policies", "personal") if k not in document]
+        if missing:
+            raise HistoryError(f"missing key {missing[0]!r} (docs/json.md lists the keys)")
+    texts = _read_policies(document.get("policies", {}), version)
+    personal = _read_personal(document.get("personal"))
+    raw_events = document.get("events")
+    if not isinstance(raw_events, list) or not raw_events:
+        raise HistoryError(
+            "events: must be a non-empty array; a history starts with complaint-opened "
+            f"(got {'an empty array' if raw_events == [] else _json_type(raw_events)})"
+        )
+    complaint_id = document.get("complaint_id")
     if complaint_id.__class__ is not str:
         raise HistoryError(f"complaint_id: must be a string (got {_json_type(complaint_id)})")
-    personal = _read_personal(document.get("personal"))
-    events = _read_events(document["events"], complaint_id)
-    texts = _read_policies(document.get("policies", {}), version)
+    events = _read_events(raw_events, complaint_id)
     embedded = _embedded_policies(texts)
     chosen, retimed = _choose(embedded, given, version, retime)
     if version == 2:
@@ -549,9 +554,7 @@ def _read_personal(raw: Any) -> PersonalDetails | None:
     return PersonalDetails(name=raw["name"], contact=raw["contact"], text=raw["text"])
 
 
-def _read_events(raw: Any, complaint_id: str) -> tuple[ev.Event, ...]:
-    if not isinstance(raw, list) or not raw:
-        raise HistoryError(f"events: must be a non-empty array (got {_json_type(raw)})")
+def _read_events(raw: list[Any], complaint_id: str) -> tuple[ev.Event, ...]:
     events = tuple(event_from_dict(item, f"events[{i}]") for i, item in enumerate(raw))
     first = events[0]
     if not isinstance(first, ev.ComplaintOpened):

@@ -333,13 +333,13 @@ class Policy:
         try:
             raw = text.encode("utf-8") if isinstance(text, str) else text
         except UnicodeEncodeError:
-            raise PolicyError(f"{name}: the text must be valid Unicode (a lone surrogate?)") from None
+            raise PolicyError(
+                f"{name}: the text must be valid Unicode (a lone surrogate?)"
+            ) from None
         return _load(raw, name, Path.cwd(), depth=0)
 
     @classmethod
-    def from_embedded_toml(
-        cls, text: str, *, name: str, parent: Callable[[str], Policy]
-    ) -> Policy:
+    def from_embedded_toml(cls, text: str, *, name: str, parent: Callable[[str], Policy]) -> Policy:
         """Read a policy embedded in a document (a JSON history): it never reads a file.
 
         Its ``extends`` may name only what ``parent`` resolves (a built-in id or another
@@ -351,7 +351,9 @@ class Policy:
         try:
             raw = text.encode("utf-8")
         except UnicodeEncodeError:
-            raise PolicyError(f"{name}: the text must be valid Unicode (a lone surrogate?)") from None
+            raise PolicyError(
+                f"{name}: the text must be valid Unicode (a lone surrogate?)"
+            ) from None
         return _load(raw, name, None, depth=0, parent=parent)
 
     @classmethod
