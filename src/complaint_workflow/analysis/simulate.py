@@ -44,7 +44,7 @@ from dateutil.relativedelta import relativedelta
 from .. import events as ev
 from ..calendar import LONDON, WorkingDayCalendar, end_of_day
 from ..complaint import Complaint
-from ..errors import CalendarRangeError, InvalidInputError
+from ..errors import CalendarRangeError, InvalidInputError, bounded_repr
 from ..feedback import Compliment, ComplimentPassedOn
 from ..obligations import RESPONSE_TARGETS
 from ..policy import ASPECTS, Policy
@@ -69,10 +69,17 @@ _CHRISTMAS_WEEK: Final = range(18, 25)  # 18-24 December: "the week before Chris
 
 
 def _non_negative(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if not isinstance(value, int | float) or isinstance(value, bool) or not value >= 0:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1e5:
         raise InvalidInputError(
-            f"{type(instance).__name__}.{attribute.name} must be a number >= 0 (got {value!r})"
+            f"{type(instance).__name__}.{attribute.name} must be a finite number from 0 to "
+            f"100000 (got {bounded_repr(value)})"
         )
+
+
+def _number(value: Any) -> Any:
+    # A real number becomes a float; anything else is left for the validator to refuse.
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    return float(value) if is_number and abs(value) < 1e300 else value
 
 
 @attrs.frozen
@@ -87,9 +94,9 @@ class Distribution:
     """
 
     kind: Literal["lognormal", "exponential", "uniform", "fixed"] = attrs.field()
-    a: float = attrs.field(converter=float, validator=_non_negative)
+    a: float = attrs.field(converter=_number, validator=_non_negative)
     """lognormal: the median; exponential: the mean; uniform: the low end; fixed: the value."""
-    b: float = attrs.field(default=0.0, converter=float, validator=_non_negative)
+    b: float = attrs.field(default=0.0, converter=_number, validator=_non_negative)
     """lognormal: sigma of the underlying normal; uniform: the high end; otherwise unused."""
 
     @kind.validator
@@ -102,6 +109,8 @@ class Distribution:
     def __attrs_post_init__(self) -> None:
         if self.kind == "uniform" and self.b < self.a:
             raise InvalidInputError("Distribution.uniform needs low <= high")
+        if self.kind == "lognormal" and self.b > 5:
+            raise InvalidInputError(f"Distribution.lognormal needs sigma <= 5 (got {self.b})")
 
     @classmethod
     def lognormal(cls, median: float, sigma: float) -> Distribution:
@@ -1260,9 +1269,11 @@ def obligations_frame(rows: dict[str, list[Any]], calendar: WorkingDayCalendar) 
 
 def _check_arguments(years: object, seed: object, start: object) -> None:
     if type(years) is not int or not 1 <= years <= 100:
-        raise InvalidInputError(f"years must be a whole number from 1 to 100 (got {years!r})")
+        raise InvalidInputError(
+            f"years must be a whole number from 1 to 100 (got {bounded_repr(years)})"
+        )
     if type(seed) is not int or seed < 0:
-        raise InvalidInputError(f"seed must be a whole number >= 0 (got {seed!r})")
+        raise InvalidInputError(f"seed must be a whole number >= 0 (got {bounded_repr(seed)})")
     if not isinstance(start, date) or isinstance(start, datetime):
         raise InvalidInputError(f"start must be a datetime.date (got {type(start).__name__})")
 
@@ -1292,6 +1303,10 @@ def simulate(
     if not isinstance(p, SimulationParameters):
         raise InvalidInputError("parameters must be SimulationParameters or None")
     cal = WorkingDayCalendar.england_and_wales() if calendar is None else calendar
+    if not isinstance(cal, WorkingDayCalendar):
+        raise InvalidInputError(
+            f"calendar must be a WorkingDayCalendar or None (got {type(cal).__name__})"
+        )
     axis = _Axis(cal, p.office_opens, p.office_closes)
     end = start + relativedelta(years=years)
     root = np.random.default_rng(seed)
