@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, get_args
 
 import attrs
@@ -280,11 +281,26 @@ class Event:
     """What every event has: when it happened, its place in the history, an optional id."""
 
     name: ClassVar[str] = "event"
-    at: datetime = attrs.field(validator=_instant)
-    version: int | None = attrs.field(default=None, validator=_version)
-    event_id: str | None = attrs.field(default=None, validator=_optional_identifier)
+    at: datetime
+    version: int | None = None
+    event_id: str | None = None
     """An identity given by the sender (e.g. a message id): a re-delivered event with the same
     id and equal content is applied once; the same id with other content is refused."""
+
+    def __attrs_post_init__(self) -> None:
+        # The three fields every event has, checked in one call (the common case costs a
+        # few attribute reads): an aware time in range, a version, an identifier.
+        fields = _BASE_FIELDS
+        at = self.at
+        tz = getattr(at, "tzinfo", None)
+        if at.__class__ is not datetime or tz.__class__ not in _KNOWN_ZONES:
+            _instant(self, fields[0], at)
+        elif not FIRST_YEAR <= at.year <= LAST_YEAR:
+            _instant(self, fields[0], at)
+        if self.version is not None:
+            _version(self, fields[1], self.version)
+        if self.event_id is not None:
+            _identifier(self, fields[2], self.event_id)
 
 
 Restriction = Literal["limited", "refused"]
@@ -609,3 +625,7 @@ _DATE_FIELDS: Final[dict[type[Event], tuple[str, ...]]] = {
 }
 """The date fields :func:`check_dates` holds against the calendar's span (``involvement_ended``
 lies in the past and is only compared, never counted on the calendar)."""
+
+_BASE_FIELDS: Final = attrs.fields(Event)
+_KNOWN_ZONES: Final = frozenset({ZoneInfo, timezone})
+"""tzinfo classes whose ``utcoffset`` is never ``None``: the fast path skips asking."""
