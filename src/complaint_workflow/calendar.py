@@ -27,7 +27,13 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from .errors import CalendarDataError, CalendarRangeError, InvalidInputError, NaiveDatetimeError
+from .errors import (
+    CalendarDataError,
+    CalendarRangeError,
+    InvalidInputError,
+    InvalidValueError,
+    NaiveDatetimeError,
+)
 
 __all__ = [
     "LONDON",
@@ -66,7 +72,13 @@ def as_london(instant: datetime, name: str = "instant") -> datetime:
         raise NaiveDatetimeError(
             f"{name} is a naive datetime; pass an aware one (e.g. with tzinfo=Europe/London)"
         )
-    return instant.astimezone(LONDON)
+    try:
+        return instant.astimezone(LONDON)
+    except OverflowError:  # within a day of year 1 or 9999
+        raise InvalidValueError(
+            f"{name} {instant.isoformat()} is too close to the limits of datetime to convert "
+            "to Europe/London"
+        ) from None
 
 
 def end_of_day(d: date) -> datetime:

@@ -21,6 +21,7 @@ from .calendar import WorkingDayCalendar, as_london
 from .complaint import Complaint, check_next_event
 from .errors import EventRejected
 from .events import ComplainantKind, Event
+from .events import _boolean as _boolean
 from .personal import PersonalDetails
 from .policy import Policy
 from .routes.machine import Route
@@ -50,7 +51,7 @@ class TakeForwardAnswered(Event):
     """The answer: ``yes`` opens a linked complaint; ``no`` (or no answer) keeps it feedback."""
 
     name: ClassVar[str] = "take-forward-answered"
-    yes: bool
+    yes: bool = attrs.field(validator=_boolean)
 
 
 @attrs.frozen(kw_only=True)
