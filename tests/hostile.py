@@ -252,7 +252,9 @@ def _api_kinds() -> Iterator[Kind]:
     for field, bad in opened.items():
         for label, value in bad.items():
             yield Kind(
-                "api", f"Complaint.open({field} = {label})", lambda f=field, v=value: _open(**{f: v})
+                "api",
+                f"Complaint.open({field} = {label})",
+                lambda f=field, v=value: _open(**{f: v}),
             )
     at_values = {**BAD_INSTANTS, "year 1 aware": datetime(1, 1, 1, tzinfo=UTC)}
     for label, value in at_values.items():
@@ -268,14 +270,26 @@ def _api_kinds() -> Iterator[Kind]:
     for label, value in {"None": None, "an int": 5, "a list": [], "a dict": {}}.items():
         yield Kind("api", f"Complaint.from_json({label})", lambda v=value: Complaint.from_json(v))  # type: ignore[arg-type]
         yield Kind("api", f"complaint.apply({label})", lambda v=value: c.apply(v))  # type: ignore[arg-type]
-    yield Kind("api", "from_json(retime = 'yes')", lambda: Complaint.from_json(c.to_json(), retime="yes"))  # type: ignore[arg-type]
-    yield Kind("api", "from_json(policies = a list)", lambda: Complaint.from_json(c.to_json(), policies=[]))  # type: ignore[arg-type]
+    yield Kind(
+        "api", "from_json(retime = 'yes')", lambda: Complaint.from_json(c.to_json(), retime="yes")
+    )  # type: ignore[arg-type]
+    yield Kind(
+        "api", "from_json(policies = a list)", lambda: Complaint.from_json(c.to_json(), policies=[])
+    )  # type: ignore[arg-type]
     calendars: dict[str, Callable[[], object]] = {
-        "WorkingDayCalendar(None, ...)": lambda: WorkingDayCalendar(None, first_year=2000, last_year=2001),  # type: ignore[arg-type]
-        "WorkingDayCalendar(first_year = '2000')": lambda: WorkingDayCalendar({}, first_year="2000", last_year=2001),  # type: ignore[arg-type]
-        "WorkingDayCalendar(span reversed)": lambda: WorkingDayCalendar({}, first_year=2001, last_year=2000),
+        "WorkingDayCalendar(None, ...)": lambda: WorkingDayCalendar(
+            None, first_year=2000, last_year=2001
+        ),  # type: ignore[arg-type]
+        "WorkingDayCalendar(first_year = '2000')": lambda: WorkingDayCalendar(
+            {}, first_year="2000", last_year=2001
+        ),  # type: ignore[arg-type]
+        "WorkingDayCalendar(span reversed)": lambda: WorkingDayCalendar(
+            {}, first_year=2001, last_year=2000
+        ),
         "WorkingDayCalendar(year 0)": lambda: WorkingDayCalendar({}, first_year=0, last_year=2000),
-        "WorkingDayCalendar(a str holiday)": lambda: WorkingDayCalendar({"2024-01-01": "x"}, first_year=2024, last_year=2024),  # type: ignore[dict-item]
+        "WorkingDayCalendar(a str holiday)": lambda: WorkingDayCalendar(
+            {"2024-01-01": "x"}, first_year=2024, last_year=2024
+        ),  # type: ignore[dict-item]
         "holiday_name(before the span)": lambda: cal.holiday_name(date(1500, 1, 1)),
         "holiday_name(a str)": lambda: cal.holiday_name("2024-01-01"),  # type: ignore[arg-type]
         "is_working_day(year 9999)": lambda: cal.is_working_day(date(9999, 12, 31)),
@@ -284,8 +298,12 @@ def _api_kinds() -> Iterator[Kind]:
         "add_working_days(n = 1.5)": lambda: cal.add_working_days(date(2024, 1, 1), 1.5),  # type: ignore[arg-type]
         "working_days_before(n = 0)": lambda: cal.working_days_before(date(2024, 1, 1), 0),
         "working_days_between(a str)": lambda: cal.working_days_between("a", date(2024, 1, 1)),  # type: ignore[arg-type]
-        "deemed_receipt(year 9999 west)": lambda: cal.deemed_receipt(BAD_INSTANTS["year 9999 west of UTC"]),  # type: ignore[arg-type]
-        "deemed_receipt(year 1 east)": lambda: cal.deemed_receipt(BAD_INSTANTS["year 1 east of UTC"]),  # type: ignore[arg-type]
+        "deemed_receipt(year 9999 west)": lambda: cal.deemed_receipt(
+            BAD_INSTANTS["year 9999 west of UTC"]
+        ),  # type: ignore[arg-type]
+        "deemed_receipt(year 1 east)": lambda: cal.deemed_receipt(
+            BAD_INSTANTS["year 1 east of UTC"]
+        ),  # type: ignore[arg-type]
         "deemed_receipt(cutoff aware)": lambda: cal.deemed_receipt(AT, time(17, tzinfo=UTC)),
         "with_closures(a str)": lambda: cal.with_closures("2024-01-01"),  # type: ignore[arg-type]
         "with_closures(None)": lambda: cal.with_closures(None),  # type: ignore[arg-type]
@@ -317,7 +335,9 @@ def base_complaint() -> Complaint:
     c = Complaint.open(
         **scenario.facts,
         policy=variant,
-        personal=PersonalDetails(name="A. Person", contact="a@example.org", text="ZQX-complaint-words"),
+        personal=PersonalDetails(
+            name="A. Person", contact="a@example.org", text="ZQX-complaint-words"
+        ),
     )
     for e in scenario.events:
         c = c.apply(e)
@@ -363,7 +383,9 @@ def _history_kinds() -> Iterator[Kind]:
         return lambda: Complaint.from_json(t)
 
     for key in document:
-        yield Kind("histories", f"top-level {key} deleted", read(_mutated(document, (key,), _DELETE)))
+        yield Kind(
+            "histories", f"top-level {key} deleted", read(_mutated(document, (key,), _DELETE))
+        )
         for label, value in _json_values().items():
             yield Kind(
                 "histories",
@@ -373,15 +395,28 @@ def _history_kinds() -> Iterator[Kind]:
             )
     yield Kind("histories", "an extra top-level key", read(_mutated(document, ("extra",), 1)))
     for label, value in {"'2'": "2", "3": 3, "0": 0, "1.0": 1.0}.items():
-        yield Kind("histories", f"schema_version = {label}", read(_mutated(document, ("schema_version",), value)))
-    yield Kind("histories", "complaint_id differs from the opening event", read(_mutated(document, ("complaint_id",), "OTHER")))
+        yield Kind(
+            "histories",
+            f"schema_version = {label}",
+            read(_mutated(document, ("schema_version",), value)),
+        )
+    yield Kind(
+        "histories",
+        "complaint_id differs from the opening event",
+        read(_mutated(document, ("complaint_id",), "OTHER")),
+    )
     # events, field by field
     for i, event in enumerate(document["events"]):
         kind = event["type"]
         for field in event:
             if field != "type" and i > 2 and field in ("at", "version"):
                 continue  # the shared fields: checked on the first three events
-            yield Kind("histories", f"events[{i}] ({kind}).{field} deleted", read(_mutated(document, ("events", i, field), _DELETE)), may_succeed=field in _OPTIONAL_JSON_FIELDS)
+            yield Kind(
+                "histories",
+                f"events[{i}] ({kind}).{field} deleted",
+                read(_mutated(document, ("events", i, field), _DELETE)),
+                may_succeed=field in _OPTIONAL_JSON_FIELDS,
+            )
             for label, value in _json_values().items():
                 same = event[field] == value and type(event[field]) is type(value)
                 yield Kind(
@@ -392,11 +427,27 @@ def _history_kinds() -> Iterator[Kind]:
                     or (value is None and field in _OPTIONAL_JSON_FIELDS)
                     or (field in _FREE_IDS and isinstance(value, str) and 0 < len(value) < 200),
                 )
-        yield Kind("histories", f"events[{i}] ({kind}) extra key", read(_mutated(document, ("events", i, "extra"), 1)))
-    yield Kind("histories", "an event that is an array", read(_mutated(document, ("events", 1), [1])))
-    yield Kind("histories", "type unknown", read(_mutated(document, ("events", 1, "type"), "bogus")))
-    yield Kind("histories", "a second opening", read(_mutated(document, ("events", 1), document["events"][0])))
-    yield Kind("histories", "events reversed", read(json.dumps({**document, "events": document["events"][::-1]})))
+        yield Kind(
+            "histories",
+            f"events[{i}] ({kind}) extra key",
+            read(_mutated(document, ("events", i, "extra"), 1)),
+        )
+    yield Kind(
+        "histories", "an event that is an array", read(_mutated(document, ("events", 1), [1]))
+    )
+    yield Kind(
+        "histories", "type unknown", read(_mutated(document, ("events", 1, "type"), "bogus"))
+    )
+    yield Kind(
+        "histories",
+        "a second opening",
+        read(_mutated(document, ("events", 1), document["events"][0])),
+    )
+    yield Kind(
+        "histories",
+        "events reversed",
+        read(json.dumps({**document, "events": document["events"][::-1]})),
+    )
     # policies
     web15 = document["policies"]["web-15"]
     policies = {
@@ -407,13 +458,29 @@ def _history_kinds() -> Iterator[Kind]:
         "v1 shape (text)": web15["toml"],
     }
     for label, entry in policies.items():
-        yield Kind("histories", f"policies.web-15 {label}", read(_mutated(document, ("policies", "web-15"), entry)))
+        yield Kind(
+            "histories",
+            f"policies.web-15 {label}",
+            read(_mutated(document, ("policies", "web-15"), entry)),
+        )
     for label, toml in _hostile_embedded_policies().items():
         yield Kind("histories", f"embedded policy: {label}", read(_with_policy(document, toml)))
-    yield Kind("histories", "a policy pinned under another id", read(_mutated(document, ("policies", "cafcass-web"), web15)))
-    yield Kind("histories", "the opening's policy not pinned", read(_mutated(document, ("policies", "web-15"), _DELETE)))
+    yield Kind(
+        "histories",
+        "a policy pinned under another id",
+        read(_mutated(document, ("policies", "cafcass-web"), web15)),
+    )
+    yield Kind(
+        "histories",
+        "the opening's policy not pinned",
+        read(_mutated(document, ("policies", "web-15"), _DELETE)),
+    )
     # personal
-    for label, value in {"name = 5": {"name": 5, "contact": "", "text": ""}, "extra key": {"name": "", "contact": "", "text": "", "x": ""}, "missing text": {"name": "", "contact": ""}}.items():
+    for label, value in {
+        "name = 5": {"name": 5, "contact": "", "text": ""},
+        "extra key": {"name": "", "contact": "", "text": "", "x": ""},
+        "missing text": {"name": "", "contact": ""},
+    }.items():
         yield Kind("histories", f"personal {label}", read(_mutated(document, ("personal",), value)))
     # the text itself
     raw = {
@@ -434,9 +501,24 @@ def _history_kinds() -> Iterator[Kind]:
 
 
 _OPTIONAL_JSON_FIELDS = frozenset(
-    {"version", "event_id", "linked_to", "hearing", "involvement_ended", "obligation", "channel",
-     "case_ongoing", "staff_named", "method", "phso_signposted", "serious_conduct",
-     "complainant_told", "told_why_and_options", "supporter_is_a_party", "policy_id"}
+    {
+        "version",
+        "event_id",
+        "linked_to",
+        "hearing",
+        "involvement_ended",
+        "obligation",
+        "channel",
+        "case_ongoing",
+        "staff_named",
+        "method",
+        "phso_signposted",
+        "serious_conduct",
+        "complainant_told",
+        "told_why_and_options",
+        "supporter_is_a_party",
+        "policy_id",
+    }
 )
 """JSON fields whose absence (or null, where the type allows it) still reads a valid history."""
 
@@ -464,7 +546,7 @@ def _hostile_embedded_policies() -> dict[str, str]:
         "extends itself": 'id = "web-15"\nextends = "web-15"\n',
         "id differs from its key": 'id = "other"\n',
         "not TOML": "id = ",
-        "deeply nested TOML": "id = \"web-15\"\nx = " + "[" * 100_000 + "]" * 100_000 + "\n",
+        "deeply nested TOML": 'id = "web-15"\nx = ' + "[" * 100_000 + "]" * 100_000 + "\n",
         "cafcass-web shadowed (300 days) under its own id": web300.to_toml(),
     }
 
@@ -480,7 +562,7 @@ def policy_file_kinds() -> dict[str, str]:
         "id an int": good.replace('id = "cafcass-web"', "id = 5", 1),
         "id upper case": good.replace('id = "cafcass-web"', 'id = "Web"', 1),
         "id 1 MB": good.replace('id = "cafcass-web"', f'id = "{"a" * 1_000_000}"', 1),
-        "unknown top key": good + '\nbogus = 1\n',
+        "unknown top key": good + "\nbogus = 1\n",
         "title a table": good.replace("title = ", "title_x = ", 1) + "\n[title]\n",
         "extends a path": 'id = "x"\nextends = "../../etc/secret.toml"\n',
         "extends an unknown id": 'id = "x"\nextends = "nope"\n',
@@ -575,10 +657,22 @@ def govuk_kinds() -> dict[str, object]:
 def _govuk_kinds() -> Iterator[Kind]:
     cal = WorkingDayCalendar.england_and_wales()
     for label, doc in govuk_kinds().items():
-        yield Kind("GOV.UK files", f"with_govuk_bank_holidays: {label}", lambda d=doc: cal.with_govuk_bank_holidays(d))  # type: ignore[arg-type]
-        yield Kind("GOV.UK files", f"from_govuk_json: {label}", lambda d=doc: WorkingDayCalendar.from_govuk_json(d))  # type: ignore[arg-type]
+        yield Kind(
+            "GOV.UK files",
+            f"with_govuk_bank_holidays: {label}",
+            lambda d=doc: cal.with_govuk_bank_holidays(d),
+        )  # type: ignore[arg-type]
+        yield Kind(
+            "GOV.UK files",
+            f"from_govuk_json: {label}",
+            lambda d=doc: WorkingDayCalendar.from_govuk_json(d),
+        )  # type: ignore[arg-type]
     partial = {"england-and-wales": {"events": [{"title": "One-off", "date": "2031-06-02"}]}}
-    yield Kind("GOV.UK files", "from_govuk_json: a partial year", lambda: WorkingDayCalendar.from_govuk_json(partial))
+    yield Kind(
+        "GOV.UK files",
+        "from_govuk_json: a partial year",
+        lambda: WorkingDayCalendar.from_govuk_json(partial),
+    )
 
 
 # --------------------------------------------------------------------- the registry

@@ -34,14 +34,10 @@ class DeadlineReport:
 
     def to_dict(self) -> dict[str, object]:
         """The JSON object printed by ``complaint-workflow deadlines --json``."""
-        return {
-            "deemed_receipt": self.deemed_receipt.isoformat(),
-            "eligibility": self.eligibility,
-            "six_month_limit": None
-            if self.six_month_limit is None
-            else self.six_month_limit.isoformat(),
-            "obligations": [o.to_dict() for o in self.obligations],
-        }
+        from .history import unstructure  # the library's one JSON codec
+
+        data: dict[str, object] = unstructure(self)
+        return data
 
 
 def deadlines(

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, get_args
+from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -293,9 +293,11 @@ class Event:
         fields = _BASE_FIELDS
         at = self.at
         tz = getattr(at, "tzinfo", None)
-        if at.__class__ is not datetime or tz.__class__ not in _KNOWN_ZONES:
-            _instant(self, fields[0], at)
-        elif not FIRST_YEAR <= at.year <= LAST_YEAR:
+        if (
+            at.__class__ is not datetime
+            or tz.__class__ not in _KNOWN_ZONES
+            or not FIRST_YEAR <= at.year <= LAST_YEAR
+        ):
             _instant(self, fields[0], at)
         if self.version is not None:
             _version(self, fields[1], self.version)
