@@ -409,7 +409,7 @@ def _depth_ok(text: str) -> bool:
     return True
 
 
-_STRING: Final = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)  # unrolled: linear
 _NOT_BRACKET: Final = re.compile(r"[^\[\]{}]+")
 
 
