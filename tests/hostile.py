@@ -232,6 +232,35 @@ def _open(**changes: object) -> Complaint:
     return Complaint.open(**facts)
 
 
+_WEB = Policy.builtin("cafcass-web")
+
+
+def _deadlines(**changes: object) -> object:
+    from complaint_workflow.deadlines import deadlines
+
+    facts: dict[str, Any] = {"policy": "cafcass-web", "received_at": AT, "complainant": "adult"}
+    return deadlines(**{**facts, **changes})
+
+
+def _feedback(**changes: object) -> object:
+    from complaint_workflow import Feedback
+
+    return Feedback.record(**{"feedback_id": "F-1", "received_at": AT, **changes})  # type: ignore[arg-type]
+
+
+def _compliment(**changes: object) -> object:
+    from complaint_workflow import Compliment
+
+    facts = {"compliment_id": "K-1", "received_at": AT, "source": "professional"}
+    return Compliment.record(**{**facts, **changes})  # type: ignore[arg-type]
+
+
+def _load_govuk(source: Any, division: Any) -> object:
+    from complaint_workflow import load_govuk_bank_holidays
+
+    return load_govuk_bank_holidays(source, division=division)
+
+
 def _api_kinds() -> Iterator[Kind]:
     cal = WorkingDayCalendar.england_and_wales()
     c = _open()
@@ -313,6 +342,27 @@ def _api_kinds() -> Iterator[Kind]:
         "Policy.from_toml_text(None)": lambda: Policy.from_toml_text(None),  # type: ignore[arg-type]
         "Policy.from_toml(5)": lambda: Policy.from_toml(5),  # type: ignore[arg-type]
         "Policy.from_toml(a NUL in the path)": lambda: Policy.from_toml("a\x00b.toml"),
+        "Policy.evolve(targets = 5)": lambda: _WEB.evolve(targets=5),  # type: ignore[arg-type]
+        "Policy.evolve(parameters = 5)": lambda: _WEB.evolve(parameters=5),  # type: ignore[arg-type]
+        "Policy.evolve(parameters cutoff 5)": lambda: _WEB.evolve(parameters={"cutoff": 5}),
+        "Policy.evolve(id = 5)": lambda: _WEB.evolve(id=5),  # type: ignore[arg-type]
+        "Policy.diff(None)": lambda: _WEB.diff(None),  # type: ignore[arg-type]
+        "Policy.target(None)": lambda: _WEB.target(None),  # type: ignore[arg-type]
+        "Policy(parameters = 5)": lambda: Policy(id="x", parameters=5),  # type: ignore[arg-type]
+        "Policy(targets = 5)": lambda: Policy(id="x", targets=5),  # type: ignore[arg-type]
+        "deadlines(aspects = 5)": lambda: _deadlines(aspects=5),
+        "deadlines(aspects = 'conduct')": lambda: _deadlines(aspects="conduct"),
+        "deadlines(at = 'x')": lambda: _deadlines(at="x"),
+        "deadlines(policy = None)": lambda: _deadlines(policy=None),
+        "deadlines(route = 'court')": lambda: _deadlines(route="court"),
+        "to_json(include_personal = 'no')": lambda: c.to_json(include_personal="no"),  # type: ignore[arg-type]
+        "Feedback.record(feedback_id = None)": lambda: _feedback(feedback_id=None),
+        "Feedback.record(dissatisfied = 'no')": lambda: _feedback(dissatisfied="no"),
+        "Feedback.record(form = 'bogus')": lambda: _feedback(form="bogus"),
+        "Compliment.record(via_feedback_form = 1)": lambda: _compliment(via_feedback_form=1),
+        "Compliment.record(compliment_id = 1 MB)": lambda: _compliment(compliment_id=HUGE),
+        "from_holidays_package('x', 1)": lambda: WorkingDayCalendar.from_holidays_package("x", 1),  # type: ignore[arg-type]
+        "load_govuk_bank_holidays(division = 5)": lambda: _load_govuk({"events": []}, division=5),  # type: ignore[arg-type]
         "WorkingDays(0)": lambda: WorkingDays(0),
         "WorkingDays(True)": lambda: WorkingDays(True),
         "WorkingDays(10**20)": lambda: WorkingDays(10**20),

@@ -269,6 +269,9 @@ class WorkingDayCalendar:
     @classmethod
     def from_holidays_package(cls, first_year: int, last_year: int) -> WorkingDayCalendar:
         """Build from ``holidays.country_holidays("GB", subdiv="ENG")`` directly."""
+        for name, year in (("first_year", first_year), ("last_year", last_year)):
+            if type(year) is not int or not 1 <= year <= 9998:
+                raise InvalidInputError(f"{name} must be an int from 1 to 9998")
         import holidays as holidays_package  # imported here: it costs ~50 ms
 
         table = holidays_package.country_holidays(

@@ -388,6 +388,8 @@ class Complaint:
         """
         from .history import write_history
 
+        if type(include_personal) is not bool:
+            raise InvalidInputError("include_personal must be a bool (True or False)")
         return write_history(
             complaint_id=self.id,
             events=self.history,

@@ -61,6 +61,8 @@ def deadlines(
     >>> [(o.id, o.due.isoformat()) for o in report.obligations]
     [('forward-to-cst', '2024-06-13'), ('contact', '2024-06-14'), ('investigation', '2024-07-10')]
     """
+    if isinstance(aspects, str) or not isinstance(aspects, Iterable):
+        raise InvalidInputError(f"aspects must be a list of aspects (got {type(aspects).__name__})")
     chosen = aspects_tuple = tuple(aspects)
     unknown = [a for a in chosen if a not in ASPECTS]
     if unknown:

@@ -20,8 +20,7 @@ import attrs
 from .calendar import WorkingDayCalendar, as_london
 from .complaint import Complaint, check_next_event
 from .errors import EventRejected
-from .events import ComplainantKind, Event
-from .events import _boolean as _boolean
+from .events import ComplainantKind, Event, _boolean, _identifier, _one_of
 from .personal import PersonalDetails
 from .policy import Policy
 from .routes.machine import Route
@@ -141,11 +140,13 @@ class Feedback:
     Complaint('C-9', version=1, state='intake:received', policy='cafcass-web')
     """
 
-    id: str
+    id: str = attrs.field(validator=_identifier)
     received_at: datetime
-    form: Literal["adult", "older-child", "younger-child"]
-    dissatisfied: bool
-    complimentary: bool
+    form: Literal["adult", "older-child", "younger-child"] = attrs.field(
+        validator=_one_of(("adult", "older-child", "younger-child"))
+    )
+    dissatisfied: bool = attrs.field(validator=_boolean)
+    complimentary: bool = attrs.field(validator=_boolean)
     state: str
     history: tuple[Event, ...]
     personal: PersonalDetails | None = None
@@ -254,10 +255,10 @@ class Compliment:
     ('local-manager', 'performance-management-system')
     """
 
-    id: str
+    id: str = attrs.field(validator=_identifier)
     received_at: datetime
     source: Literal["service-user", "professional"]
-    via_feedback_form: bool
+    via_feedback_form: bool = attrs.field(validator=_boolean)
     state: str
     history: tuple[Event, ...]
 

@@ -305,6 +305,11 @@ class Policy:
     )
     parameters: Parameters = attrs.field(factory=Parameters)
 
+    @parameters.validator
+    def _check_parameters(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, Parameters):
+            raise _policy_error("Policy", "parameters", "a Parameters", type(value).__name__)
+
     @id.validator
     def _check_id(self, attribute: attrs.Attribute[str], value: str) -> None:
         if not isinstance(value, str) or not _ID.match(value):
@@ -448,6 +453,11 @@ class Policy:
         duration (changing only how it is measured), or to ``None`` (dropping it).
         ``parameters`` maps parameter names to new values.
         """
+        for name, given in (("targets", targets), ("parameters", parameters)):
+            if given is not None and not isinstance(given, Mapping):
+                raise _policy_error(
+                    f"evolve of {self.id!r}", name, "a mapping", type(given).__name__
+                )
         new_targets = list(self.targets)
         for target_id, change in (targets or {}).items():
             index = next((i for i, t in enumerate(new_targets) if t.id == target_id), None)
@@ -506,6 +516,8 @@ class Policy:
 
     def diff(self, other: Policy) -> tuple[PolicyChange, ...]:
         """What differs from ``self`` to ``other``, path by path (empty if equal)."""
+        if not isinstance(other, Policy):
+            raise PolicyError(f"diff needs another Policy (got {type(other).__name__})")
         changes: list[PolicyChange] = []
         for name in ("id", "title", "source"):
             a, b = getattr(self, name), getattr(other, name)
