@@ -18,6 +18,7 @@ from .errors import (
     NaiveDatetimeError,
     PinnedPolicyError,
     PolicyError,
+    RouteDefinitionError,
 )
 from .events import (
     Aspect,
@@ -56,10 +57,13 @@ from .events import (
 )
 from .feedback import (
     AskedToTakeForward,
+    ComplaintOpenedFromFeedback,
     Compliment,
     ComplimentPassedOn,
+    ComplimentRecorded,
     Feedback,
     FeedbackFiled,
+    FeedbackRecorded,
     TakeForwardAnswered,
 )
 from .obligations import Obligation, ObligationStatus
@@ -81,9 +85,11 @@ __all__ = [
     "Complaint",
     "ComplaintClosed",
     "ComplaintOpened",
+    "ComplaintOpenedFromFeedback",
     "ComplaintWorkflowError",
     "Compliment",
     "ComplimentPassedOn",
+    "ComplimentRecorded",
     "ConductReferred",
     "ContactMade",
     "ContactRestricted",
@@ -100,6 +106,7 @@ __all__ = [
     "FactualErrorCorrected",
     "Feedback",
     "FeedbackFiled",
+    "FeedbackRecorded",
     "ForwardedToCST",
     "HearingListed",
     "HearingMoved",
@@ -130,6 +137,7 @@ __all__ = [
     "Responded",
     "ResubmissionRequested",
     "Resubmitted",
+    "RouteDefinitionError",
     "TakeForwardAnswered",
     "Target",
     "Triaged",

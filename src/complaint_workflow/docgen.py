@@ -1,4 +1,4 @@
-"""Generated sections of ``docs/``: tables rendered from the policies (and, later, the routes).
+"""Generated sections of ``docs/``: tables rendered from the policies, the routes and the plans.
 
 A generated section sits between ``<!-- BEGIN GENERATED: name -->`` and
 ``<!-- END GENERATED: name -->`` in a Markdown page; the prose around it is written by hand.
@@ -22,6 +22,7 @@ __all__ = [
     "SECTIONS",
     "all_routes",
     "policies_parameters",
+    "policies_rules",
     "policies_side_by_side",
     "replace_sections",
     "route_section",
@@ -53,6 +54,44 @@ def policies_side_by_side(ids: tuple[str, ...] = Policy.builtin_ids()) -> str:
         routes = ", ".join(found[0].routes)
         rows.append([f"`{target_id}`", clause, routes, *(_cell(p, target_id) for p in policies)])
     return markdown_table(["target", "clause", "applies to", *(f"`{i}`" for i in ids)], rows)
+
+
+def policies_rules(ids: tuple[str, ...] = Policy.builtin_ids()) -> str:
+    """How each target of the built-ins is decided: what meets it, what it counts from, when
+    it stays listed and what it is weighed against (the rules layer reads exactly these)."""
+    policies = [Policy.builtin(i) for i in ids]
+    rows = []
+    seen: set[str] = set()
+    for p in policies:
+        for t in p.targets:
+            if t.id in seen:
+                continue
+            seen.add(t.id)
+            in_policies = ", ".join(f"`{q.id}`" for q in policies if q.get(t.id) == t)
+            counts = t.anchor + ("" if t.anchor != "receipt" or t.restarts else " (actual)")
+            rows.append(
+                [
+                    f"`{t.id}`",
+                    "—" if t.owed_by != "cafcass" else f"`{t.met_by}`",
+                    counts,
+                    ", ".join(t.triggers) or "—",
+                    "yes" if t.kept_when_met else "no",
+                    ", ".join(f"`{w}`" for w in t.weighed_against) or "—",
+                    in_policies or "(differs)",
+                ]
+            )
+    return markdown_table(
+        [
+            "target",
+            "met by",
+            "counts from",
+            "only for",
+            "kept when met",
+            "weighed against",
+            "as in",
+        ],
+        rows,
+    )
 
 
 def policies_parameters(ids: tuple[str, ...] = Policy.builtin_ids()) -> str:
@@ -112,8 +151,24 @@ def guards_table() -> str:
     rows = []
     for route in all_routes().values():
         for name, guard in route.guards.items():
-            rows.append([f"`{route.name}`", f"`{name}`", " ".join((guard.__doc__ or "").split())])
+            rows.append([f"`{route.name}`", f"`{name}`", guard.reason])
     return markdown_table(["route", "guard", "rule (also the rejection reason)"], rows)
+
+
+def plans_table() -> str:
+    """Every complaint event type and the route steps its plan may take, from ``plans.py``."""
+    from .plans import FOLLOW_UPS, PLANS, STARTS
+
+    rows = []
+    for plan in PLANS.values():
+        steps = "; ".join(f"`{route}.{trigger}`" for route, trigger in plan.listed_moves())
+        rows.append([f"`{plan.event.__name__}`", steps or "no move", plan.when or "—"])
+    for (route, trigger), when in FOLLOW_UPS:
+        rows.append(["(any event)", f"`{route}.{trigger}`", when])
+    for state, started in STARTS.items():
+        routes = ", ".join(f"`{r}` at `{s}`" for r, s in started.items())
+        rows.append([f"(intake reaches `{state}`)", f"starts {routes}", "—"])
+    return markdown_table(["event", "steps it may take", "when"], rows)
 
 
 def coverage_counts() -> str:
@@ -144,7 +199,9 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "coverage-counts": coverage_counts,
     "policies-side-by-side": policies_side_by_side,
     "policies-parameters": policies_parameters,
+    "policies-rules": policies_rules,
     "route-guards": guards_table,
+    "route-plans": plans_table,
     **_route_sections(),
 }
 """Every generated section by name."""

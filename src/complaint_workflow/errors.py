@@ -17,6 +17,7 @@ __all__ = [
     "NaiveDatetimeError",
     "PinnedPolicyError",
     "PolicyError",
+    "RouteDefinitionError",
     "bounded_repr",
 ]
 
@@ -107,6 +108,15 @@ class PolicyError(ComplaintWorkflowError, ValueError):
     """A policy (a TOML file or an ``evolve``) is not valid.
 
     The message names the file, the key and what was expected; fix that key.
+    """
+
+
+class RouteDefinitionError(ComplaintWorkflowError, ValueError):
+    """A route's declaration is structurally wrong (raised when it is declared, never later).
+
+    The message names the route and the offending states, transitions or guards; fix the
+    declaration (every state named must be declared, one initial state, nothing leaves a final
+    state, every state reachable and able to reach a final state).
     """
 
 

@@ -54,6 +54,7 @@ __all__ = [
     "SCHEMA",
     "SCHEMA_VERSION",
     "History",
+    "decode_document",
     "event_from_dict",
     "event_to_dict",
     "pin",
@@ -136,7 +137,6 @@ def _converter() -> cattrs.Converter:
     global _CONVERTER
     if _CONVERTER is None:
         import cattrs
-        from cattrs.gen import make_dict_unstructure_fn, override
 
         converter = cattrs.Converter(forbid_extra_keys=True)
         converter.register_unstructure_hook(datetime, datetime.isoformat)
@@ -150,11 +150,6 @@ def _converter() -> cattrs.Converter:
         converter.register_structure_hook(date, _structure_date)
         converter.register_structure_hook_func(_is_tuple, _structure_aspects)
         converter.register_structure_hook_func(_is_literal, lambda v, t: v)
-        for cls in ev.EVENT_TYPES.values():
-            converter.register_unstructure_hook(
-                cls,
-                make_dict_unstructure_fn(cls, converter, event_id=override(omit_if_default=True)),
-            )
         _CONVERTER = converter
     return _CONVERTER
 
@@ -194,17 +189,25 @@ def _json_type(value: object) -> str:
 def event_to_dict(event: ev.Event) -> dict[str, Any]:
     """One event as a JSON-ready dict with its ``type`` (``event_id`` only when given)."""
     body: dict[str, Any] = _converter().unstructure(event)
+    if body.get("event_id", "") is None:
+        del body["event_id"]
     return {"type": event.name, **body}
 
 
-def event_from_dict(data: Any, where: str = "event") -> ev.Event:
-    """One event from its JSON dict; :class:`HistoryError` names the field and the problem."""
+def event_from_dict(
+    data: Any, where: str = "event", *, types: Mapping[str, type[ev.Event]] | None = None
+) -> ev.Event:
+    """One event from its JSON dict; :class:`HistoryError` names the field and the problem.
+
+    ``types`` maps type names to event classes (default: a complaint's, ``EVENT_TYPES``).
+    """
     import cattrs
 
     if not isinstance(data, dict):
         raise HistoryError(f"{where}: must be an object (got {_json_type(data)})")
     kind = data.get("type")
-    cls = ev.EVENT_TYPES.get(kind) if isinstance(kind, str) else None
+    known = ev.EVENT_TYPES if types is None else types
+    cls = known.get(kind) if isinstance(kind, str) else None
     if cls is None:
         raise HistoryError(
             f"{where}.type: must be one of the event types in docs/json.md "
@@ -413,7 +416,11 @@ _STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)  # unrolled:
 _NOT_BRACKET: Final = re.compile(r"[^\[\]{}]+")
 
 
-def _decode(text: Any) -> dict[str, Any]:
+def decode_document(text: Any, schema: str = SCHEMA) -> dict[str, Any]:
+    """The JSON object of a history document, checked for size, depth and its ``schema``.
+
+    Shared by complaint, feedback and compliment histories; every failure is typed.
+    """
     if isinstance(text, bytes | bytearray | memoryview):
         if len(text) > MAX_DOCUMENT_BYTES:
             raise HistoryError(f"the history is larger than {MAX_DOCUMENT_BYTES} bytes")
@@ -433,8 +440,8 @@ def _decode(text: Any) -> dict[str, Any]:
         document = json.loads(text)
     except (ValueError, RecursionError):
         raise HistoryError("the history is not valid JSON") from None
-    if not isinstance(document, dict) or document.get("schema") != SCHEMA:
-        raise HistoryError(f'not a complaint history: expected "schema": {SCHEMA!r}')
+    if not isinstance(document, dict) or document.get("schema") != schema:
+        raise HistoryError(f'not a history of this kind: expected "schema": {schema!r}')
     return document
 
 
@@ -456,7 +463,7 @@ def read_history(
     if type(retime) is not bool:
         raise InvalidInputError(f"retime must be a bool (got {type(retime).__name__})")
     given = _given_policies(policies)
-    document = _decode(text)
+    document = decode_document(text)
     unknown = sorted(set(document) - _TOP_KEYS)
     if unknown:
         raise HistoryError(

@@ -60,6 +60,8 @@ TARGET_IDS: Final = (
     "response",
     "response-before-hearing",
     "court-notification",
+    "meeting-offer",
+    "court-update",
     "outside-response",
     "six-month-limit",
 )

@@ -21,7 +21,7 @@ compliments), drawn in a fixed order, and nothing reads the wall clock.
 >>> 1_300 < len(sim.complaints) < 1_600
 True
 >>> sorted(set(sim.obligations["obligation_id"]))[:3]
-['court-notification', 'forward-to-cst', 'outside-response']
+['court-notification', 'court-update', 'forward-to-cst']
 """
 
 from __future__ import annotations
@@ -952,15 +952,8 @@ def _drive(plan: _Plan, axis: _Axis, delay: bool) -> Complaint:
         states = c.situation.states
         if kind is ev.CourtNotified and states.court not in ("not-needed", "due"):
             continue  # already told (a correction stood for it)
-        if kind is ev.CourtUpdated:
-            s = c.situation
-            if not (
-                states.court == "notified"
-                and states.child == "held"
-                and s.hearing is not None
-                and at.date() > s.hearing
-            ):
-                continue  # only a meeting after the hearing needs an update (§5.4)
+        if kind is ev.CourtUpdated and states.court != "update-due":
+            continue  # only a meeting after the hearing needs an update (§5.4): ask the track
         if (
             kind is ev.FactualErrorCorrected
             and states.court == "due"
@@ -970,6 +963,8 @@ def _drive(plan: _Plan, axis: _Axis, delay: bool) -> Complaint:
             )
         ) or (kind is ev.ComplaintClosed and states.court == "due"):
             c = c.apply(ev.CourtNotified(at=at))  # the court must hear before this
+        if kind is ev.ComplaintClosed and states.court == "update-due":
+            c = c.apply(ev.CourtUpdated(at=at))  # and be updated after a late meeting (§5.4)
         if kind is ev.Responded and delay:
             c = _maybe_delay(c, at)
         c = c.apply(kind(at=at, **fields))
