@@ -21,6 +21,7 @@ from complaint_workflow import (
     Policy,
     WorkingDayCalendar,
     WorkingDays,
+    feedback,
 )
 from complaint_workflow import events as ev
 from complaint_workflow.demo import SCENARIOS
@@ -154,6 +155,9 @@ VALID: dict[type[ev.Event], dict[str, object]] = {
     ev.HearingMoved: {"hearing": date(2024, 7, 1)},
     ev.PolicyChanged: {"policy_id": "cafcass-2012"},
     TakeForwardAnswered: {"yes": True},
+    feedback.FeedbackRecorded: {"feedback_id": "F-1"},
+    feedback.ComplaintOpenedFromFeedback: {"complaint_id": "C-1"},
+    feedback.ComplimentRecorded: {"compliment_id": "K-1", "source": "professional"},
 }
 FIELD_KINDS: dict[str, dict[str, object]] = {
     "complaint_id": BAD_IDS,
@@ -167,6 +171,15 @@ FIELD_KINDS: dict[str, dict[str, object]] = {
     "route": BAD_CHOICES,
     "to": {**BAD_CHOICES, "'police'": "police"},
     "case_ongoing": BAD_BOOLS,
+    "told_not_reinvestigated": BAD_BOOLS,
+    "reachable": BAD_BOOLS,
+    "dissatisfied": BAD_BOOLS,
+    "complimentary": BAD_BOOLS,
+    "via_feedback_form": BAD_BOOLS,
+    "feedback_id": BAD_IDS,
+    "compliment_id": BAD_IDS,
+    "form": BAD_CHOICES,
+    "source": BAD_CHOICES,
     "complainant_told": BAD_BOOLS,
     "told_why_and_options": BAD_BOOLS,
     "accepted": BAD_BOOLS,
@@ -190,12 +203,14 @@ FIELD_KINDS: dict[str, dict[str, object]] = {
 
 def event_types() -> list[type[ev.Event]]:
     """Every event type: the complaint's and the feedback route's."""
-    from complaint_workflow import feedback
 
     extra = [
+        feedback.FeedbackRecorded,
         feedback.AskedToTakeForward,
         feedback.TakeForwardAnswered,
+        feedback.ComplaintOpenedFromFeedback,
         feedback.FeedbackFiled,
+        feedback.ComplimentRecorded,
         feedback.ComplimentPassedOn,
     ]
     return [*ev.EVENT_TYPES.values(), *extra]
@@ -601,6 +616,42 @@ def _hostile_embedded_policies() -> dict[str, str]:
     }
 
 
+def _feedback_history_kinds() -> Iterator[Kind]:
+    from complaint_workflow import Feedback, PersonalDetails
+
+    form = Feedback.record(
+        feedback_id="F-1",
+        received_at=AT,
+        dissatisfied=True,
+        personal=PersonalDetails(contact="a@example.org"),
+    )
+    form = form.apply(feedback.AskedToTakeForward(at=AT))
+    form = form.apply(TakeForwardAnswered(at=AT, yes=True))
+    document = json.loads(form.to_json())
+    for i, event in enumerate(document["events"]):
+        for field in event:
+            if field in ("type", "version") or (field == "at" and i):
+                continue
+            for label, value in _json_values().items():
+                same = event[field] == value and type(event[field]) is type(value)
+                yield Kind(
+                    "histories",
+                    f"feedback events[{i}] ({event['type']}).{field} = {label}",
+                    lambda d=document, p=("events", i, field), v=value: Feedback.from_json(
+                        _mutated(d, p, v)
+                    ),
+                    may_succeed=same
+                    or (field.endswith("_id") and isinstance(value, str) and 0 < len(value) < 200)
+                    or (isinstance(event[field], bool) and isinstance(value, bool)),
+                )
+    for label, text in {
+        "deep arrays": "[" * 100_000 + "]" * 100_000,
+        "not JSON": "{",
+        "a complaint's schema": json.dumps({**document, "schema": "complaint-workflow/history"}),
+    }.items():
+        yield Kind("histories", f"feedback document {label}", lambda t=text: Feedback.from_json(t))
+
+
 # --------------------------------------------------------------------- policy files
 
 
@@ -734,6 +785,7 @@ def all_kinds() -> list[Kind]:
         *_event_kinds(),
         *_api_kinds(),
         *_history_kinds(),
+        *_feedback_history_kinds(),
         *_policy_kinds(),
         *_govuk_kinds(),
     ]
