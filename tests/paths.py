@@ -14,6 +14,7 @@ from typing import Any
 import complaint_workflow as cw
 from complaint_workflow.feedback import (
     AskedToTakeForward,
+    ComplaintOpenedFromFeedback,
     Compliment,
     ComplimentPassedOn,
     Feedback,
@@ -210,6 +211,7 @@ def _replay_feedback(triggers: list[str], clock: Clock) -> list[str]:
         "answer_yes": lambda: TakeForwardAnswered(at=clock(), yes=True),
         "answer_no": lambda: TakeForwardAnswered(at=clock(), yes=False),
         "file": lambda: FeedbackFiled(at=clock()),
+        "open_complaint": lambda: ComplaintOpenedFromFeedback(at=clock(), complaint_id="C-F"),
     }
     for trigger in triggers:
         form = form.apply(events[trigger]())

@@ -538,7 +538,7 @@ def test_reproducers_wrong_argument_types_are_typed() -> None:
 def test_reproducers_analysis_arguments() -> None:
     """simulate(calendar='x') and Distribution.lognormal(inf, 1) are InvalidInputErrors."""
     pytest.importorskip("numpy")
-    from complaint_workflow.analysis.simulate import Distribution, simulate
+    from complaint_workflow.analysis import Distribution, simulate
 
     _raises(InvalidInputError, lambda: simulate(calendar="x"))  # type: ignore[arg-type]
     _raises(InvalidInputError, lambda: Distribution.lognormal(float("inf"), 1))

@@ -584,3 +584,78 @@ def test_the_demo_names_the_phso_and_shows_an_extension() -> None:
     # on Fri 20 Sep moves both to Fri 11 Oct, and on Tue 24 Sep both are extended.
     assert "response        Fri 11 Oct 2024 extended (was 23 Sep)" in text
     assert "Fri 11 Oct 2024 extended (was 30 Sep)" in text
+
+
+def test_next_situation_equals_attrs_evolve_for_every_field() -> None:
+    """The positional copy gives the value attrs.evolve gives, whichever field changes."""
+    import attrs
+
+    from complaint_workflow.demo import SCENARIOS
+
+    ends = [s.run("cafcass-web").situation for s in SCENARIOS]
+    start = opened("cafcass-web").situation
+    for end in ends:
+        for field in attrs.fields(type(start)):
+            if field.name in ("states", "last_at"):
+                continue
+            change = {field.name: getattr(end, field.name)}
+            got = plans.next_situation(start, end.states, end.last_at, change)  # type: ignore[arg-type]
+            assert got == attrs.evolve(start, states=end.states, last_at=end.last_at, **change)
+        every = {f.name: getattr(end, f.name) for f in attrs.fields(type(start))}
+        every.pop("states")
+        every.pop("last_at")
+        assert plans.next_situation(start, end.states, end.last_at, every) == end  # type: ignore[arg-type]
+
+
+_WEB = cw.Policy.builtin("cafcass-web")
+_WRITTEN = cw.Policy.builtin("cafcass-2012")
+_POLICIES = [
+    _WEB,
+    _WRITTEN,
+    _WEB.evolve(id="web-quicker", targets={"investigation": cw.WorkingDays(12)}),
+    _WRITTEN.evolve(id="written-triaged", targets={"investigation": _WEB.get("investigation")}),
+]
+
+
+@pytest.mark.parametrize("policy", _POLICIES, ids=[p.id for p in _POLICIES])
+@pytest.mark.parametrize("triage", [None, "early-resolution", "investigation"])
+@pytest.mark.parametrize("hearing", [None, date(2024, 9, 2)])
+def test_no_procedure_response_is_left_without_a_deadline(
+    policy: cw.Policy, triage: Any, hearing: date | None
+) -> None:
+    """Every response the procedure accepts meets an obligation owed by a date; else refused.
+
+    (A variant that drops a triage route's target leaves that route without one: the
+    analyst's choice, so the policies here keep a target per route.)
+    """
+    c = in_procedure(policy, hearing=hearing)  # type: ignore[arg-type]
+    c = c.apply(cw.Assessed(at=t(6, 14), aspects=("case-management",)))
+    if triage is not None:
+        c = c.apply(cw.Triaged(at=t(6, 14, 12), route=triage))
+    answer = cw.Responded(at=t(10, 14), phso_signposted=True)
+    if triage is None and triage_before_response(policy):
+        with pytest.raises(cw.EventRejected, match="triaged"):
+            c.apply(answer)
+        return
+    c = c.apply(answer)
+    met = [
+        o
+        for o in c.obligations(t(10, 14, 12))
+        if o.met_at == answer.at and o.id != "response-before-hearing"
+    ]
+    assert met, "the response is measured against a deadline of its own route"
+    assert all(o.status in ("met-late", "breached") for o in met)  # four months: late
+
+
+def test_the_deadline_check_catches_an_untriaged_web_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A seeded bug (the web policy answering before triage) fails the check above."""
+    from complaint_workflow.routes.procedure import PROCEDURE
+
+    name = "triaged_if_the_policy_triages"
+    always = routes_machine.Guard(name, PROCEDURE.guards[name].reason, lambda ctx: True)
+    monkeypatch.setitem(PROCEDURE.guards, name, always)  # type: ignore[index]
+    monkeypatch.setattr(sys.modules[__name__], "triage_before_response", lambda p: False)
+    with pytest.raises(AssertionError, match="deadline of its own route"):
+        test_no_procedure_response_is_left_without_a_deadline(_WEB, None, None)

@@ -28,7 +28,17 @@ from .errors import ComplaintWorkflowError, EventRejected, InvalidInputError
 from .gate import eligibility_of, finished
 from .obligations import Obligation, derive_obligations, six_month_limit_of
 from .personal import PersonalDetails
-from .plans import PLANS, STARTS, Plan, Refused, Step, follow_ups, route_states, states_dict
+from .plans import (
+    PLANS,
+    STARTS,
+    Plan,
+    Refused,
+    Step,
+    follow_ups,
+    next_situation,
+    route_states,
+    states_dict,
+)
 from .policy import Policy
 from .routes import ROUTES
 from .situation import Context, Eligibility, RouteStates, Situation
@@ -335,13 +345,14 @@ class Complaint:
             raise EventRejected(self.state, name, refused.reason) from None
         except ComplaintWorkflowError as exc:  # e.g. a date outside the calendar
             raise EventRejected(self.state, name, str(exc)) from None
-        situation = attrs.evolve(self.situation, states=route_states(states), last_at=at, **changes)
+        situation = next_situation(self.situation, route_states(states), at, changes)
         log.debug("complaint %s: %s applied (version %d)", self.id, name, expected)
-        return attrs.evolve(
-            self,
+        return Complaint(  # every field given: cheaper than attrs.evolve, the same value
             situation=situation,
             policy=policy,
             history=(*self.history, event),
+            personal=self.personal,
+            calendar=self.calendar,
             earlier_policies=self.earlier_policies
             if policy is self.policy
             else (*self.earlier_policies, self.policy),

@@ -21,6 +21,7 @@ The data path runs one way: event → plan → routes → situation → rules �
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, Final, Generic, TypeVar
@@ -41,6 +42,7 @@ __all__ = [
     "Refused",
     "Step",
     "follow_ups",
+    "next_situation",
     "plan_for",
     "route_states",
     "states_dict",
@@ -546,6 +548,25 @@ FOLLOW_UPS: Final[tuple[tuple[Step, str], ...]] = (
     ),
 )
 """The steps :func:`follow_ups` may take, and when (for the docs)."""
+
+
+_FIELDS: Final = tuple(f.name for f in attrs.fields(Situation))
+_INDEX: Final = {name: i for i, name in enumerate(_FIELDS)}
+_VALUES: Final = operator.attrgetter(*_FIELDS)
+
+
+def next_situation(
+    situation: Situation, states: RouteStates, last_at: datetime, changes: Changes
+) -> Situation:
+    """``situation`` with its route states, last instant and ``changes``: equal to
+    ``attrs.evolve(situation, states=..., last_at=..., **changes)``, made positionally (about
+    twice as fast; :class:`Situation` has no converters, validators or keyword-only fields)."""
+    values = list(_VALUES(situation))
+    values[_INDEX["states"]] = states
+    values[_INDEX["last_at"]] = last_at
+    for name, value in changes.items():
+        values[_INDEX[name]] = value
+    return Situation(*values)
 
 
 def route_states(states: dict[str, str | None]) -> RouteStates:
