@@ -270,7 +270,10 @@ def test_a_mutated_event_is_refused_or_valid(cls: type[ev.Event], data: st.DataO
         _check_message(exc)
         return
     if cls in ev.EVENT_TYPES.values():
-        assert event_from_dict(json.loads(json.dumps(event_to_dict(event)))) == event
+        # Compared as JSON: PEP 495 makes a zoneinfo time in a repeated hour unequal to the
+        # same instant at a fixed offset (the library stores fixed offsets for that reason).
+        written = event_to_dict(event)
+        assert event_to_dict(event_from_dict(json.loads(json.dumps(written)))) == written
 
 
 BASE = base_complaint()
