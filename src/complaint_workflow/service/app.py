@@ -35,10 +35,10 @@ from ..errors import (
     EventRejected,
     StoreError,
 )
+from ..history import event_from_dict, event_to_dict
 from ..obligations import STATUSES
 from ..personal import PersonalDetails
 from ..policy import Policy
-from ..serialize import event_from_dict, event_to_dict
 from ..store import FeedCursor
 from .auth import TokenAuth
 from .models import ComplaintOut, ErrorOut, EventIn, OpenIn, RowOut, in_span

@@ -221,13 +221,13 @@ def _instant(value: object, name: str) -> datetime:
 
 
 def _event_json(event: ev.Event) -> str:
-    from ..serialize import event_to_dict
+    from ..history import event_to_dict
 
     return json.dumps(event_to_dict(event), ensure_ascii=False, separators=(",", ":"))
 
 
 def _event_from_json(text: str) -> ev.Event:
-    from ..serialize import event_from_dict
+    from ..history import event_from_dict
 
     return event_from_dict(json.loads(text))
 
