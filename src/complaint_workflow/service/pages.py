@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from datetime import date, datetime
 from importlib import resources
-from typing import TYPE_CHECKING, Annotated, Any, Final
+from typing import Annotated, Any, Final
 from urllib.parse import parse_qs, urlencode
 
 import jinja2
@@ -23,9 +23,7 @@ from ..obligations import STATUSES
 from ..policy import Policy
 from ..timeline import svg
 from .auth import SESSION_COOKIE
-
-if TYPE_CHECKING:
-    from .app import Service
+from .core import PageLogin, Service, parse_instant, policy_of, statuses_of
 
 __all__ = ["GROUPS", "Pages", "group_rows"]
 
@@ -152,8 +150,6 @@ class Pages:
 
     async def _gate(self, request: Request) -> str | Response:
         """The session for a page, a redirect that consumes a token URL, or the login form."""
-        from .app import PageLogin
-
         token = request.query_params.get("token")
         if token is not None:
             if not self.svc.auth.token_ok(token):
@@ -218,8 +214,6 @@ class Pages:
             status: Annotated[list[str] | None, Query()] = None,
             policy: str | None = Query(default=None),
         ) -> Response:
-            from .app import parse_instant, policy_of, statuses_of
-
             gate = await self._gate(request)
             if isinstance(gate, Response):
                 return gate
@@ -251,8 +245,6 @@ class Pages:
         async def complaint_page(
             request: Request, complaint_id: str, at: str | None = Query(default=None)
         ) -> Response:
-            from .app import parse_instant
-
             gate = await self._gate(request)
             if isinstance(gate, Response):
                 return gate
