@@ -126,7 +126,7 @@ def scan(
     """The reference: every complaint's events in one query, replayed, obligations scanned."""
     import sqlalchemy as sa
 
-    from complaint_workflow.serialize import event_from_dict
+    from complaint_workflow.history import event_from_dict
 
     engine = sa.create_engine(url)
     histories: dict[str, list[object]] = {}

@@ -82,9 +82,10 @@ class Situation:
     meeting_after_hearing: date | None = None
     """The London date of a child's meeting held after the hearing then listed (§5.4)."""
     extensions: Mapping[str, tuple[date, date]] = attrs.field(factory=dict, eq=False)
-    """A cache of :attr:`delays` folded, per obligation: ``(due date before any delay, due
-    date after them)``. Used only while the first still holds (a moved hearing moves it);
-    it never changes an answer, only spares re-folding every delay on every question."""
+    """:attr:`delays` folded, per obligation delayed: ``(due date before any delay, due date
+    after them)``. The folded date is used while the first still holds; when it does not (a
+    moved hearing moved it) every delay for that obligation is folded again. An obligation
+    with no entry has no delay. Kept by each delay update, so one costs O(1)."""
 
     def clock_start(self, policy: Policy) -> datetime:
         """Where the procedure's receipt-anchored targets count from, under ``policy``.
