@@ -16,7 +16,7 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
 @pytest.mark.parametrize(
-    "name", ["calendar", "import_time", "routes", "analysis", "store", "events"]
+    "name", ["calendar", "import_time", "routes", "analysis", "events", "store"]
 )
 def test_benchmark_runs_quick(name: str) -> None:
     """``python benchmarks/NAME.py --quick`` exits 0 and prints its verdicts."""

@@ -141,6 +141,16 @@ class EventRejected(ComplaintWorkflowError, ValueError):
         return (type(self), (self.state, self.event, self.reason))
 
 
+class PinnedPolicyError(PolicyError):
+    """A history pins a built-in policy whose content differs from the one shipped now.
+
+    The release changed the built-in since the history was written, so replaying it under the
+    shipped policy would re-time the complaint. Read it with
+    ``Complaint.from_json(text, retime=True)`` to re-time it deliberately under the current
+    built-in; the default keeps the stored deadlines by refusing.
+    """
+
+
 class DuplicateComplaintError(ComplaintWorkflowError, ValueError):
     """A complaint with this id is already stored; nothing was written.
 
@@ -197,13 +207,3 @@ class ConcurrencyError(ComplaintWorkflowError, RuntimeError):
 class StoreError(ComplaintWorkflowError, RuntimeError):
     """The store cannot do what was asked: the database is unreachable, written by a newer
     version of this library, or a driver is missing. The message says which, and what to do."""
-
-
-class PinnedPolicyError(PolicyError):
-    """A history pins a built-in policy whose content differs from the one shipped now.
-
-    The release changed the built-in since the history was written, so replaying it under the
-    shipped policy would re-time the complaint. Read it with
-    ``Complaint.from_json(text, retime=True)`` to re-time it deliberately under the current
-    built-in; the default keeps the stored deadlines by refusing.
-    """

@@ -229,7 +229,7 @@ def _event_json(event: ev.Event) -> str:
 def _event_from_json(text: str) -> ev.Event:
     from ..history import event_from_dict
 
-    return event_from_dict(json.loads(text))
+    return event_from_dict(json.loads(text), "stored event")
 
 
 def _same_event(stored: ev.Event, incoming: ev.Event) -> bool:
@@ -239,10 +239,6 @@ def _same_event(stored: ev.Event, incoming: ev.Event) -> bool:
     if incoming.version is not None and incoming.version != stored.version:
         return False
     return attrs.evolve(incoming, version=stored.version) == stored
-
-
-def _is_builtin(policy: Policy) -> bool:
-    return policy.id in Policy.builtin_ids() and Policy.builtin(policy.id) == policy
 
 
 def _policy_mapping(policies: Mapping[str, Policy] | Iterable[Policy] | None) -> dict[str, Policy]:
@@ -636,8 +632,6 @@ class ComplaintStore:
 
     def _remember_policies(self, complaint: Complaint) -> None:
         for policy in (*complaint.earlier_policies, complaint.policy):
-            if _is_builtin(policy):
-                continue
             known = self._policies.get(policy.id)
             if known is not None and known != policy:
                 raise PolicyError(
@@ -648,12 +642,7 @@ class ComplaintStore:
 
     def _store_policies(self, conn: sa.engine.Connection, complaints: Iterable[Complaint]) -> None:
         sa = _sqlalchemy()
-        wanted = {
-            p.id: p
-            for c in complaints
-            for p in (*c.earlier_policies, c.policy)
-            if not _is_builtin(p)
-        }
+        wanted = {p.id: p for c in complaints for p in (*c.earlier_policies, c.policy)}
         if not wanted:
             return
         table = schema.policies
