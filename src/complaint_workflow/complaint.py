@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, Final
 
@@ -24,9 +24,9 @@ import attrs
 
 from . import events as ev
 from .calendar import LONDON, WorkingDayCalendar, as_london
-from .errors import ComplaintWorkflowError, EventRejected
+from .errors import ComplaintWorkflowError, EventRejected, InvalidInputError
 from .gate import eligibility_of, finished
-from .obligations import Obligation, derive_obligations, six_month_limit_of
+from .obligations import Obligation, derive_forward_only, six_month_limit_of
 from .personal import PersonalDetails
 from .plans import (
     PLANS,
@@ -41,6 +41,7 @@ from .plans import (
 )
 from .policy import Policy
 from .routes import ROUTES
+from .sequence import Timeline
 from .situation import Context, Eligibility, RouteStates, Situation
 
 __all__ = ["Complaint"]
@@ -68,13 +69,25 @@ class Complaint:
 
     situation: Situation
     policy: Policy
-    history: tuple[ev.Event, ...]
+    history: Sequence[ev.Event]
+    """Every event, oldest first: an immutable sequence (appending to it is O(1))."""
     personal: PersonalDetails | None = attrs.field(default=None)
     calendar: WorkingDayCalendar = attrs.field(
         factory=WorkingDayCalendar.england_and_wales, eq=False
     )
-    earlier_policies: tuple[Policy, ...] = attrs.field(default=(), eq=False)
-    """Policies the complaint was under before a :class:`PolicyChanged` (for its JSON)."""
+    eras: tuple[tuple[Policy, datetime], ...] = attrs.field(default=(), eq=False)
+    """Each policy the complaint has been under, with the instant it came into force."""
+    _event_ids: dict[str, int] = attrs.field(factory=dict, eq=False)
+    # event_id -> version, shared by every later version of this complaint (append-only;
+    # each lookup is checked against this version's own history).
+    _snapshots: Timeline[tuple[int, Situation]] = attrs.field(factory=Timeline, eq=False)
+    # (version, situation) every SNAPSHOT_EVERY events: obligations at an earlier instant
+    # replay at most that many events instead of the whole prefix.
+
+    @property
+    def earlier_policies(self) -> tuple[Policy, ...]:
+        """Policies the complaint was under before a :class:`PolicyChanged` (for its JSON)."""
+        return tuple(p for p, _ in self.eras[:-1])
 
     def __repr__(self) -> str:
         return (
@@ -108,24 +121,45 @@ class Complaint:
         ``case_ongoing`` defaults to "no ``involvement_ended`` given". ``staff_named`` counts
         the members of staff the complaint names (a count, never who: for the pre-July-2014
         counting rule). Raises :class:`EventRejected` for bad facts (a naive time, an unknown
-        complainant kind, a hearing before receipt …).
+        complainant kind, a hearing before receipt, a date outside the calendar's span …) and
+        :class:`InvalidInputError` for a ``policy`` or ``calendar`` of the wrong type.
         """
-        chosen = Policy.load(policy) if isinstance(policy, str) else policy
+        if isinstance(policy, str):
+            chosen = Policy.load(policy)
+        elif isinstance(policy, Policy):
+            chosen = policy
+        else:
+            raise InvalidInputError(
+                f"policy must be a Policy or a built-in id (got {type(policy).__name__})"
+            )
+        if calendar is not None and not isinstance(calendar, WorkingDayCalendar):
+            raise InvalidInputError(
+                f"calendar must be a WorkingDayCalendar or None (got {type(calendar).__name__})"
+            )
         if personal is not None and not isinstance(personal, PersonalDetails):
             raise EventRejected(_NEW, "complaint-opened", "personal must be PersonalDetails")
-        opened = ev.ComplaintOpened(
-            at=received_at,
-            version=1,
-            complaint_id=complaint_id,
-            complainant=complainant,
-            channel=channel,  # type: ignore[arg-type]
-            case_ongoing=(involvement_ended is None) if case_ongoing is None else case_ongoing,
-            involvement_ended=involvement_ended,
-            hearing=hearing,
-            staff_named=staff_named,
-            policy_id=chosen.id,
-            linked_to=linked_to,
-        )
+        if case_ongoing is not None and type(case_ongoing) is not bool:
+            raise EventRejected(
+                _NEW, "complaint-opened", "case_ongoing must be a bool (True or False) or None"
+            )
+        if not isinstance(received_at, datetime) or received_at.tzinfo is None:
+            raise EventRejected(_NEW, "complaint-opened", "received_at must be an aware datetime")
+        try:
+            opened = ev.ComplaintOpened(
+                at=received_at,
+                version=1,
+                complaint_id=complaint_id,
+                complainant=complainant,
+                channel=channel,  # type: ignore[arg-type]
+                case_ongoing=(involvement_ended is None) if case_ongoing is None else case_ongoing,
+                involvement_ended=involvement_ended,
+                hearing=hearing,
+                staff_named=staff_named,
+                policy_id=chosen.id,
+                linked_to=linked_to,
+            )
+        except ComplaintWorkflowError as exc:  # a field's own check names the field
+            raise EventRejected(_NEW, "complaint-opened", str(exc)) from None
         return cls._start(
             opened, chosen, calendar or WorkingDayCalendar.england_and_wales(), personal
         )
@@ -138,6 +172,12 @@ class Complaint:
         calendar: WorkingDayCalendar,
         personal: PersonalDetails | None,
     ) -> Complaint:
+        if not isinstance(calendar, WorkingDayCalendar):
+            raise InvalidInputError(
+                f"calendar must be a WorkingDayCalendar or None (got {type(calendar).__name__})"
+            )
+        if not isinstance(policy, Policy):
+            raise InvalidInputError(f"policy must be a Policy (got {type(policy).__name__})")
         reason = _check_opening(opened, calendar)
         if reason:
             raise EventRejected(_NEW, opened.name, reason)
@@ -161,12 +201,16 @@ class Complaint:
         )
         if opened.version not in (None, 1):
             raise EventRejected(_NEW, opened.name, "the opening event must be version 1")
+        opened = attrs.evolve(opened, version=1)
         complaint = cls(
             situation=situation,
             policy=policy,
-            history=(attrs.evolve(opened, version=1),),
+            history=Timeline((opened,)),
             personal=personal,
             calendar=calendar,
+            eras=((policy, at),),
+            event_ids={} if opened.event_id is None else {opened.event_id: 1},
+            snapshots=Timeline(((1, situation),)),
         )
         log.debug("opened complaint %s under %s", opened.complaint_id, policy.id)
         return complaint
@@ -277,16 +321,47 @@ class Complaint:
         """
         instant = as_london(at, "at")
         if instant >= self.situation.last_at:  # type: ignore[operator]
-            situation, policy = self.situation, self.policy
-        else:
-            prefix = [e for e in self.history if e.at <= instant]
-            if not prefix:
-                return ()
-            earlier = Complaint.replay(
-                prefix, policies={self.policy.id: self.policy}, calendar=self.calendar
-            )
-            situation, policy = earlier.situation, earlier.policy
-        return derive_obligations(situation, policy, self.calendar, instant)
+            return derive_forward_only(self.situation, self.eras, self.calendar, instant)
+        earlier = self.as_of(instant)
+        if earlier is None:
+            return ()
+        return derive_forward_only(earlier.situation, earlier.eras, self.calendar, instant)
+
+    def as_of(self, at: datetime) -> Complaint | None:
+        """The complaint as it stood at the aware instant ``at`` (``None`` before it opened).
+
+        Replays at most a few events from the nearest kept snapshot, never the whole prefix.
+        """
+        instant = as_london(at, "at")
+        history = self.history
+        # The number of events that had happened by ``instant`` (times never decrease).
+        lo, hi = 0, len(history)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if history[mid].at <= instant:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo == 0:
+            return None
+        if lo == len(history):
+            return self
+        version, situation = _latest_snapshot(self._snapshots, lo)
+        eras = tuple((p, t) for p, t in self.eras if t <= instant) or self.eras[:1]
+        earlier = Complaint(
+            situation=situation,
+            policy=eras[-1][0],
+            history=_prefix(history, version),
+            personal=self.personal,
+            calendar=self.calendar,
+            eras=tuple((p, t) for p, t in eras if t <= situation.last_at) or eras[:1],  # type: ignore[operator]
+            event_ids={},
+            snapshots=Timeline(),
+        )
+        known = {p.id: p for p, _ in self.eras}
+        for index in range(version, lo):
+            earlier = earlier._applied(history[index], known)
+        return earlier
 
     # ----------------------------------------------------------------- applying
 
@@ -299,6 +374,36 @@ class Complaint:
         """
         plan: Plan[Any] | None = PLANS.get(type(event))
         if plan is None:
+            raise EventRejected(self.state, _name(event), "not an event for a complaint")
+        if event.event_id is not None:
+            seen = self._seen(event.event_id)
+            if seen is not None:
+                if _same_content(seen, event):
+                    return self  # a re-delivered event: applied once already
+                raise EventRejected(
+                    self.state,
+                    event.name,
+                    f"event_id {_short(event.event_id)} is already in the history "
+                    f"(version {seen.version}) with other content",
+                )
+        return self._applied(event, policies)
+
+    def _seen(self, event_id: str) -> ev.Event | None:
+        """The event with this id in this complaint's history, or ``None``."""
+        history = self.history
+        version = self._event_ids.get(event_id)
+        if version is not None and version <= len(history):
+            found = history[version - 1]
+            if found.event_id == event_id:
+                return found
+        if version is None:
+            return None
+        # Another version of this complaint (a branch) used the id: look in this one's own.
+        return next((e for e in history if e.event_id == event_id), None)
+
+    def _applied(self, event: ev.Event, policies: Mapping[str, Policy] | None) -> Complaint:
+        plan: Plan[Any] | None = PLANS.get(type(event))
+        if plan is None:  # pragma: no cover - apply checked it
             raise EventRejected(self.state, _name(event), "not an event for a complaint")
         expected = check_next_event(self.state, self.history, event)
         event = attrs.evolve(event, version=expected, at=_fixed_offset(event.at))
@@ -320,15 +425,21 @@ class Complaint:
             raise EventRejected(self.state, name, str(exc)) from None
         situation = next_situation(self.situation, route_states(states), at, changes)
         log.debug("complaint %s: %s applied (version %d)", self.id, name, expected)
+        ids = self._event_ids
+        if event.event_id is not None:
+            ids[event.event_id] = expected
+        snapshots = self._snapshots
+        if expected % SNAPSHOT_EVERY == 0:
+            snapshots = snapshots.appended((expected, situation))
         return Complaint(  # every field given: cheaper than attrs.evolve, the same value
             situation=situation,
             policy=policy,
-            history=(*self.history, event),
+            history=_appended(self.history, event),
             personal=self.personal,
             calendar=self.calendar,
-            earlier_policies=self.earlier_policies
-            if policy is self.policy
-            else (*self.earlier_policies, self.policy),
+            eras=self.eras if policy is self.policy else (*self.eras, (policy, at)),
+            event_ids=ids,
+            snapshots=snapshots,
         )
 
     def change_policy(self, policy: Policy, at: datetime) -> Complaint:
@@ -369,10 +480,21 @@ class Complaint:
     # ----------------------------------------------------------------- JSON
 
     def to_json(self, *, include_personal: bool = True) -> str:
-        """The history as a JSON document with a schema version (see ``docs/json.md``)."""
-        from .serialize import complaint_to_json
+        """The history as a JSON document (schema version 2, see ``docs/json.md``).
 
-        return complaint_to_json(self, include_personal=include_personal)
+        It pins every policy the complaint was ever under (TOML and sha256), built-ins
+        included, so a later release cannot silently re-time it.
+        """
+        from .history import write_history
+
+        if type(include_personal) is not bool:
+            raise InvalidInputError("include_personal must be a bool (True or False)")
+        return write_history(
+            complaint_id=self.id,
+            events=self.history,
+            policies=(*self.earlier_policies, self.policy),
+            personal=self.personal if include_personal else None,
+        )
 
     @classmethod
     def from_json(
@@ -381,11 +503,25 @@ class Complaint:
         *,
         policies: Mapping[str, Policy] | None = None,
         calendar: WorkingDayCalendar | None = None,
+        retime: bool = False,
     ) -> Complaint:
-        """Read a JSON history and replay it: equal to the complaint that wrote it."""
-        from .serialize import complaint_from_json
+        """Read a JSON history and replay it: equal to the complaint that wrote it.
 
-        return complaint_from_json(text, policies=policies, calendar=calendar)
+        It replays under exactly the policies the history pins. When a pinned built-in
+        differs from the one shipped now, :class:`~complaint_workflow.errors.PinnedPolicyError`
+        is raised, unless ``retime=True``: then the complaint is re-timed under the current
+        content (what a store's repair does). ``policies`` adds policies a version-1 history
+        names without embedding. Every problem is a typed error (``docs/json.md``).
+        """
+        from .history import read_history
+
+        history = read_history(text, retime=retime, policies=policies)
+        return cls.replay(
+            history.events,
+            policies=history.policies,
+            calendar=calendar,
+            personal=history.personal,
+        )
 
 
 def _fixed_offset(at: datetime) -> datetime:
@@ -409,7 +545,51 @@ def _name(event: object) -> str:
     return str(getattr(type(event), "name", type(event).__name__))
 
 
-def check_next_event(state: str, history: tuple[ev.Event, ...], event: ev.Event) -> int:
+SNAPSHOT_EVERY: Final = 4
+"""Keep the situation every this many events (see :meth:`Complaint.as_of`)."""
+
+
+def _latest_snapshot(
+    snapshots: Sequence[tuple[int, Situation]], before: int
+) -> tuple[int, Situation]:
+    """The last snapshot taken at or before version ``before``."""
+    lo, hi = 0, len(snapshots)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if snapshots[mid][0] <= before:
+            lo = mid + 1
+        else:
+            hi = mid
+    return snapshots[lo - 1]
+
+
+def _appended(history: Sequence[ev.Event], event: ev.Event) -> Timeline[ev.Event]:
+    if isinstance(history, Timeline):
+        return history.appended(event)
+    return Timeline((*history, event))
+
+
+def _prefix(history: Sequence[ev.Event], n: int) -> Timeline[ev.Event]:
+    if isinstance(history, Timeline):
+        return history.prefix(n)
+    return Timeline(history[:n])
+
+
+def _same_content(stored: ev.Event, incoming: ev.Event) -> bool:
+    """Whether a re-delivered event says what the stored one said (its version and the
+    zone its time is written in aside)."""
+    if type(stored) is not type(incoming) or stored.at != incoming.at:
+        return False
+    if incoming.version is not None and incoming.version != stored.version:
+        return False
+    return attrs.evolve(incoming, version=stored.version, at=stored.at) == stored
+
+
+def _short(text: str) -> str:
+    return repr(text) if len(text) <= 40 else repr(text[:37] + "...")
+
+
+def check_next_event(state: str, history: Sequence[ev.Event], event: ev.Event) -> int:
     """The version ``event`` takes after ``history``; :class:`EventRejected` if it cannot.
 
     Shared by every event-sourced value: an aware time, not earlier than the previous event,
@@ -445,29 +625,19 @@ def _resolve(policy_id: str, known: dict[str, Policy], state: str, name: str) ->
 
 
 def _check_opening(opened: ev.ComplaintOpened, calendar: WorkingDayCalendar) -> str:
+    # Each field was checked when the event was made (types, words, lengths, years); what is
+    # left needs several fields at once, or the calendar.
     at = opened.at
-    if not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None:
-        return "received_at must be an aware datetime"
-    if not isinstance(opened.complaint_id, str) or not opened.complaint_id:
-        return "complaint_id must be a non-empty string"
-    if opened.complainant not in ("adult", "child", "other", "employee-matter"):
-        return "complainant must be one of adult, child, other, employee-matter"
-    channels = ("in-person", "phone", "letter", "email", "web-form", "feedback-form")
-    if opened.channel not in channels:
-        return f"channel must be one of {', '.join(channels)}"
-    if type(opened.staff_named) is not int or opened.staff_named < 0:
-        return "staff_named must be a whole number >= 0"
     received = as_london(at).date()
-    for field in ("hearing", "involvement_ended"):
-        value = getattr(opened, field)
-        if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
-            return f"{field} must be a date"
     if opened.hearing is not None and opened.hearing < received:
         return "the next hearing must not be before the complaint was received"
     if opened.involvement_ended is not None and opened.involvement_ended > received:
         return "involvement_ended must not be after the complaint was received"
     if opened.involvement_ended is not None and opened.case_ongoing:
         return "a case whose involvement has ended is not ongoing"
+    outside = ev.check_dates(opened, calendar)
+    if outside:
+        return outside
     try:
         calendar.deemed_receipt(at)
     except ComplaintWorkflowError as exc:
