@@ -406,6 +406,9 @@ class Complaint:
         if plan is None:  # pragma: no cover - apply checked it
             raise EventRejected(self.state, _name(event), "not an event for a complaint")
         expected = check_next_event(self.state, self.history, event)
+        outside = ev.check_dates(event, self.calendar)
+        if outside is not None:
+            raise EventRejected(self.state, event.name, outside)
         event = attrs.evolve(event, version=expected, at=_fixed_offset(event.at))
         name = event.name
         at = event.at
