@@ -517,7 +517,7 @@ def test_a_form_opens_one_complaint_never_before_the_yes() -> None:
 
 def test_feedback_json_round_trips_with_the_complaints_event_codec() -> None:
     """A form's history reads back equal, each event written as a complaint's would be."""
-    from complaint_workflow.serialize import event_to_dict
+    from complaint_workflow.history import event_to_dict
 
     form, _ = _yes().open_complaint(complaint_id="C-F", complainant="adult", at=t(6, 5, 10))
     text = form.to_json()

@@ -96,8 +96,11 @@ class InvalidValueError(ComplaintWorkflowError, ValueError):
     """
 
 
-class HistoryError(ComplaintWorkflowError, ValueError):
+class HistoryError(InvalidInputError, ValueError):
     """A JSON history could not be read: not JSON, the wrong shape, too large or too deep.
+
+    An :class:`InvalidInputError` (what the reader raised before it had its own class) and a
+    ``ValueError``.
 
     The message names the place in the document (``events[3].at``) and what was expected;
     ``docs/json.md`` describes the format.
