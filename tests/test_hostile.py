@@ -630,9 +630,6 @@ def test_check_dates_names_the_calendar_span() -> None:
     assert ev.check_dates(ev.ForwardedToCST(at=datetime(2150, 1, 1, tzinfo=UTC)), cal)
 
 
-@pytest.mark.xfail(
-    reason="Complaint.apply must call events.check_dates (wired by the lead)", strict=True
-)
 def test_a_hearing_beyond_the_calendar_is_rejected_on_apply() -> None:
     """A hearing beyond the calendar's span is EventRejected, so obligations() keeps working."""
     c = Complaint.open(complaint_id="C", complainant="adult", received_at=AT)

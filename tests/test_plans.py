@@ -543,7 +543,7 @@ def test_compliment_json_round_trips() -> None:
     k = cw.Compliment.record(compliment_id="K-1", received_at=t(6, 3), source="service-user")
     k = k.apply(cw.ComplimentPassedOn(at=t(6, 4)))
     assert cw.Compliment.from_json(k.to_json()) == k
-    with pytest.raises(cw.InvalidInputError, match="complaint-workflow/compliment"):
+    with pytest.raises(cw.ComplaintWorkflowError, match="complaint-workflow/compliment"):
         cw.Compliment.from_json(_yes().to_json())
 
 

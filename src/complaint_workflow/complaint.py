@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, Final
 
@@ -26,7 +26,7 @@ from . import events as ev
 from .calendar import LONDON, WorkingDayCalendar, as_london
 from .errors import ComplaintWorkflowError, EventRejected, InvalidInputError
 from .gate import eligibility_of, finished
-from .obligations import Obligation, derive_obligations, six_month_limit_of
+from .obligations import Obligation, derive_forward_only, six_month_limit_of
 from .personal import PersonalDetails
 from .plans import (
     PLANS,
@@ -41,6 +41,7 @@ from .plans import (
 )
 from .policy import Policy
 from .routes import ROUTES
+from .sequence import Timeline
 from .situation import Context, Eligibility, RouteStates, Situation
 
 __all__ = ["Complaint"]
@@ -68,13 +69,25 @@ class Complaint:
 
     situation: Situation
     policy: Policy
-    history: tuple[ev.Event, ...]
+    history: Sequence[ev.Event]
+    """Every event, oldest first: an immutable sequence (appending to it is O(1))."""
     personal: PersonalDetails | None = attrs.field(default=None)
     calendar: WorkingDayCalendar = attrs.field(
         factory=WorkingDayCalendar.england_and_wales, eq=False
     )
-    earlier_policies: tuple[Policy, ...] = attrs.field(default=(), eq=False)
-    """Policies the complaint was under before a :class:`PolicyChanged` (for its JSON)."""
+    eras: tuple[tuple[Policy, datetime], ...] = attrs.field(default=(), eq=False)
+    """Each policy the complaint has been under, with the instant it came into force."""
+    _event_ids: dict[str, int] = attrs.field(factory=dict, eq=False)
+    # event_id -> version, shared by every later version of this complaint (append-only;
+    # each lookup is checked against this version's own history).
+    _snapshots: Timeline[tuple[int, Situation]] = attrs.field(factory=Timeline, eq=False)
+    # (version, situation) every SNAPSHOT_EVERY events: obligations at an earlier instant
+    # replay at most that many events instead of the whole prefix.
+
+    @property
+    def earlier_policies(self) -> tuple[Policy, ...]:
+        """Policies the complaint was under before a :class:`PolicyChanged` (for its JSON)."""
+        return tuple(p for p, _ in self.eras[:-1])
 
     def __repr__(self) -> str:
         return (
@@ -188,12 +201,16 @@ class Complaint:
         )
         if opened.version not in (None, 1):
             raise EventRejected(_NEW, opened.name, "the opening event must be version 1")
+        opened = attrs.evolve(opened, version=1)
         complaint = cls(
             situation=situation,
             policy=policy,
-            history=(attrs.evolve(opened, version=1),),
+            history=Timeline((opened,)),
             personal=personal,
             calendar=calendar,
+            eras=((policy, at),),
+            event_ids={} if opened.event_id is None else {opened.event_id: 1},
+            snapshots=Timeline(((1, situation),)),
         )
         log.debug("opened complaint %s under %s", opened.complaint_id, policy.id)
         return complaint
@@ -304,16 +321,47 @@ class Complaint:
         """
         instant = as_london(at, "at")
         if instant >= self.situation.last_at:  # type: ignore[operator]
-            situation, policy = self.situation, self.policy
-        else:
-            prefix = [e for e in self.history if e.at <= instant]
-            if not prefix:
-                return ()
-            earlier = Complaint.replay(
-                prefix, policies={self.policy.id: self.policy}, calendar=self.calendar
-            )
-            situation, policy = earlier.situation, earlier.policy
-        return derive_obligations(situation, policy, self.calendar, instant)
+            return derive_forward_only(self.situation, self.eras, self.calendar, instant)
+        earlier = self.as_of(instant)
+        if earlier is None:
+            return ()
+        return derive_forward_only(earlier.situation, earlier.eras, self.calendar, instant)
+
+    def as_of(self, at: datetime) -> Complaint | None:
+        """The complaint as it stood at the aware instant ``at`` (``None`` before it opened).
+
+        Replays at most a few events from the nearest kept snapshot, never the whole prefix.
+        """
+        instant = as_london(at, "at")
+        history = self.history
+        # The number of events that had happened by ``instant`` (times never decrease).
+        lo, hi = 0, len(history)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if history[mid].at <= instant:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo == 0:
+            return None
+        if lo == len(history):
+            return self
+        version, situation = _latest_snapshot(self._snapshots, lo)
+        eras = tuple((p, t) for p, t in self.eras if t <= instant) or self.eras[:1]
+        earlier = Complaint(
+            situation=situation,
+            policy=eras[-1][0],
+            history=_prefix(history, version),
+            personal=self.personal,
+            calendar=self.calendar,
+            eras=tuple((p, t) for p, t in eras if t <= situation.last_at) or eras[:1],  # type: ignore[operator]
+            event_ids={},
+            snapshots=Timeline(),
+        )
+        known = {p.id: p for p, _ in self.eras}
+        for index in range(version, lo):
+            earlier = earlier._applied(history[index], known)
+        return earlier
 
     # ----------------------------------------------------------------- applying
 
@@ -327,7 +375,40 @@ class Complaint:
         plan: Plan[Any] | None = PLANS.get(type(event))
         if plan is None:
             raise EventRejected(self.state, _name(event), "not an event for a complaint")
+        if event.event_id is not None:
+            seen = self._seen(event.event_id)
+            if seen is not None:
+                if _same_content(seen, event):
+                    return self  # a re-delivered event: applied once already
+                raise EventRejected(
+                    self.state,
+                    event.name,
+                    f"event_id {_short(event.event_id)} is already in the history "
+                    f"(version {seen.version}) with other content",
+                )
+        return self._applied(event, policies)
+
+    def _seen(self, event_id: str) -> ev.Event | None:
+        """The event with this id in this complaint's history, or ``None``."""
+        history = self.history
+        version = self._event_ids.get(event_id)
+        if version is not None and version <= len(history):
+            found = history[version - 1]
+            if found.event_id == event_id:
+                return found
+        if version is None:
+            return None
+        # Another version of this complaint (a branch) used the id: look in this one's own.
+        return next((e for e in history if e.event_id == event_id), None)
+
+    def _applied(self, event: ev.Event, policies: Mapping[str, Policy] | None) -> Complaint:
+        plan: Plan[Any] | None = PLANS.get(type(event))
+        if plan is None:  # pragma: no cover - apply checked it
+            raise EventRejected(self.state, _name(event), "not an event for a complaint")
         expected = check_next_event(self.state, self.history, event)
+        outside = ev.check_dates(event, self.calendar)
+        if outside is not None:
+            raise EventRejected(self.state, event.name, outside)
         event = attrs.evolve(event, version=expected, at=_fixed_offset(event.at))
         name = event.name
         at = event.at
@@ -347,15 +428,21 @@ class Complaint:
             raise EventRejected(self.state, name, str(exc)) from None
         situation = next_situation(self.situation, route_states(states), at, changes)
         log.debug("complaint %s: %s applied (version %d)", self.id, name, expected)
+        ids = self._event_ids
+        if event.event_id is not None:
+            ids[event.event_id] = expected
+        snapshots = self._snapshots
+        if expected % SNAPSHOT_EVERY == 0:
+            snapshots = snapshots.appended((expected, situation))
         return Complaint(  # every field given: cheaper than attrs.evolve, the same value
             situation=situation,
             policy=policy,
-            history=(*self.history, event),
+            history=_appended(self.history, event),
             personal=self.personal,
             calendar=self.calendar,
-            earlier_policies=self.earlier_policies
-            if policy is self.policy
-            else (*self.earlier_policies, self.policy),
+            eras=self.eras if policy is self.policy else (*self.eras, (policy, at)),
+            event_ids=ids,
+            snapshots=snapshots,
         )
 
     def change_policy(self, policy: Policy, at: datetime) -> Complaint:
@@ -461,7 +548,51 @@ def _name(event: object) -> str:
     return str(getattr(type(event), "name", type(event).__name__))
 
 
-def check_next_event(state: str, history: tuple[ev.Event, ...], event: ev.Event) -> int:
+SNAPSHOT_EVERY: Final = 4
+"""Keep the situation every this many events (see :meth:`Complaint.as_of`)."""
+
+
+def _latest_snapshot(
+    snapshots: Sequence[tuple[int, Situation]], before: int
+) -> tuple[int, Situation]:
+    """The last snapshot taken at or before version ``before``."""
+    lo, hi = 0, len(snapshots)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if snapshots[mid][0] <= before:
+            lo = mid + 1
+        else:
+            hi = mid
+    return snapshots[lo - 1]
+
+
+def _appended(history: Sequence[ev.Event], event: ev.Event) -> Timeline[ev.Event]:
+    if isinstance(history, Timeline):
+        return history.appended(event)
+    return Timeline((*history, event))
+
+
+def _prefix(history: Sequence[ev.Event], n: int) -> Timeline[ev.Event]:
+    if isinstance(history, Timeline):
+        return history.prefix(n)
+    return Timeline(history[:n])
+
+
+def _same_content(stored: ev.Event, incoming: ev.Event) -> bool:
+    """Whether a re-delivered event says what the stored one said (its version and the
+    zone its time is written in aside)."""
+    if type(stored) is not type(incoming) or stored.at != incoming.at:
+        return False
+    if incoming.version is not None and incoming.version != stored.version:
+        return False
+    return attrs.evolve(incoming, version=stored.version, at=stored.at) == stored
+
+
+def _short(text: str) -> str:
+    return repr(text) if len(text) <= 40 else repr(text[:37] + "...")
+
+
+def check_next_event(state: str, history: Sequence[ev.Event], event: ev.Event) -> int:
     """The version ``event`` takes after ``history``; :class:`EventRejected` if it cannot.
 
     Shared by every event-sourced value: an aware time, not earlier than the previous event,

@@ -31,7 +31,8 @@ import attrs
 from . import events as ev
 from .calendar import as_london
 from .gate import court_must_hear_of, finished
-from .obligations import RESPONSE_TARGETS, derive_obligations
+from .obligations import RESPONSE_TARGETS, derive_obligations, extended
+from .sequence import Timeline
 from .situation import Context, Delay, RouteStates, Situation
 
 __all__ = [
@@ -257,7 +258,15 @@ def _delayed(ctx: Context, e: ev.DelayUpdateSent) -> Changes:
             f"the new expected date must be after the due date {owed[target].due.isoformat()}"
         )
     delay = Delay(obligation=target, sent_at=e.at, until=e.new_expected)
-    return {"delays": (*ctx.situation.delays, delay)}
+    s = ctx.situation
+    delays = s.delays if isinstance(s.delays, Timeline) else Timeline(s.delays)
+    o = owed[target]
+    before = o.due if o.extended_from is None else o.extended_from
+    after = extended(o.due, delay)
+    return {
+        "delays": delays.appended(delay),
+        "extensions": {**s.extensions, target: (before, after)},
+    }
 
 
 def _respond(ctx: Context, e: ev.Responded) -> list[Step]:
