@@ -108,7 +108,7 @@ def test_console_script_is_installed() -> None:
             b'{"schema": "complaint-workflow/history", "schema_version": 1, "events": []}',
             "starts with complaint-opened",
         ),
-        (b'{"schema": "complaint-workflow/history", "schema_version": 2}', "schema_version"),
+        (b'{"schema": "complaint-workflow/history", "schema_version": 3}', "schema_version"),
         (b"not json", "not valid JSON"),
     ],
 )

@@ -11,10 +11,44 @@ __all__ = [
     "CalendarRangeError",
     "ComplaintWorkflowError",
     "EventRejected",
+    "HistoryError",
     "InvalidInputError",
+    "InvalidValueError",
     "NaiveDatetimeError",
+    "PinnedPolicyError",
     "PolicyError",
+    "RouteDefinitionError",
+    "bounded_repr",
 ]
+
+_QUOTED = 80
+
+
+def bounded_repr(value: object, limit: int = _QUOTED) -> str:
+    """``repr(value)`` cut to at most ``limit`` characters, safe on huge or deep values.
+
+    Used to quote an offending value in a message without ever echoing a megabyte (or a
+    structure deep enough to exhaust the recursion limit). Only ever used on identifiers and
+    choices, never on personal details.
+    """
+    if isinstance(value, str | bytes | int | float | bool | type(None)):
+        if isinstance(value, str | bytes) and len(value) > limit:
+            value = value[:limit]
+            return repr(value)[: limit - 3] + "..."
+        if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+            return "a very large integer"
+        text = repr(value)
+    else:
+        import reprlib
+
+        short = reprlib.Repr()
+        short.maxlevel = 2
+        short.maxstring = short.maxother = limit
+        try:
+            text = short.repr(value)
+        except Exception:  # a hostile __repr__
+            text = f"a {type(value).__name__}"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class ComplaintWorkflowError(Exception):
@@ -54,10 +88,35 @@ class InvalidInputError(ComplaintWorkflowError, TypeError):
     """
 
 
+class InvalidValueError(ComplaintWorkflowError, ValueError):
+    """A value of the right type that is not allowed: an unknown word, out of range, too long.
+
+    The message names the field, what it must be, and quotes at most 80 characters of what
+    came (never personal details).
+    """
+
+
+class HistoryError(ComplaintWorkflowError, ValueError):
+    """A JSON history could not be read: not JSON, the wrong shape, too large or too deep.
+
+    The message names the place in the document (``events[3].at``) and what was expected;
+    ``docs/json.md`` describes the format.
+    """
+
+
 class PolicyError(ComplaintWorkflowError, ValueError):
     """A policy (a TOML file or an ``evolve``) is not valid.
 
     The message names the file, the key and what was expected; fix that key.
+    """
+
+
+class RouteDefinitionError(ComplaintWorkflowError, ValueError):
+    """A route's declaration is structurally wrong (raised when it is declared, never later).
+
+    The message names the route and the offending states, transitions or guards; fix the
+    declaration (every state named must be declared, one initial state, nothing leaves a final
+    state, every state reachable and able to reach a final state).
     """
 
 
@@ -76,3 +135,13 @@ class EventRejected(ComplaintWorkflowError, ValueError):
 
     def __reduce__(self) -> tuple[type[EventRejected], tuple[str, str, str]]:
         return (type(self), (self.state, self.event, self.reason))
+
+
+class PinnedPolicyError(PolicyError):
+    """A history pins a built-in policy whose content differs from the one shipped now.
+
+    The release changed the built-in since the history was written, so replaying it under the
+    shipped policy would re-time the complaint. Read it with
+    ``Complaint.from_json(text, retime=True)`` to re-time it deliberately under the current
+    built-in; the default keeps the stored deadlines by refusing.
+    """

@@ -178,7 +178,7 @@ def simulate(
         obligations=obligations_frame(orow, cal, (chosen,)),
         compliments=compliments,
         events=events,
-        histories=tuple(c.history for c in complaints),
+        histories=tuple(tuple(c.history) for c in complaints),
         policy=chosen,
         parameters=p,
         seed=seed,
