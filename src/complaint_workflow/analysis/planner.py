@@ -434,14 +434,14 @@ def drive(plan: Plan, axis: WorkingTime, delay: bool) -> Complaint:
     """
     c = plan.complaint
     items = sorted(plan.items, key=_sort_key)
-    i = 0
-    while i < len(items):
+    i, n = 0, len(items)
+    while i < n:
         t, rank, kind, fields = items[i]
         i += 1
+        if kind is ev.CourtNotified and not _court_due(c):
+            continue  # not needed, or already told (a correction stood for it)
         at = axis.instant(t)
         if kind is ev.CourtNotified:
-            if not _court_due(c):
-                continue  # not needed, or already told (a correction stood for it)
             later = any(k is ev.FactualErrorCorrected for _, _, k, _ in items[i:])
             if later and _correction_tells_the_court(c, at):
                 continue  # the planned correction will tell the court (§4.7)
@@ -456,6 +456,7 @@ def drive(plan: Plan, axis: WorkingTime, delay: bool) -> Complaint:
                 )
                 if told is not None:  # the court hears first; this follows it
                     items.insert(told + 1, (max(t, items[told][0]), rank, kind, fields))
+                    n += 1
                     continue
                 c = c.apply(ev.CourtNotified(at=at))
             else:
