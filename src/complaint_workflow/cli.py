@@ -306,6 +306,10 @@ def _parser() -> _Parser:
     diff.add_argument("a", metavar="A", help="a built-in id or a .toml path")
     diff.add_argument("b", metavar="B", help="a built-in id or a .toml path")
     diff.set_defaults(func=_policy_diff)
+
+    from .store_cli import add_store_commands  # store errors exit 1 (see store_cli)
+
+    add_store_commands(commands)
     return parser
 
 
