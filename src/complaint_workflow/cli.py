@@ -155,6 +155,15 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
         for o in complaint.obligations(look)
     ]
     out.write(text_table(["obligation", "due", "strength", "status", "clause"], rows) + "\n")
+    if args.svg is not None:
+        from .timeline import svg
+
+        try:
+            with open(args.svg, "w", encoding="utf-8") as fh:
+                fh.write(svg(complaint, look))
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.svg} ({exc.strerror})") from None
+        out.write(f"\nwrote the timeline at {look.isoformat()} to {args.svg}\n")
     return 0
 
 
@@ -254,6 +263,35 @@ def _write_frame(frame: object, target: object) -> None:
         raise UsageError(f"cannot write {target} ({exc.strerror or exc})") from None
 
 
+# --------------------------------------------------------------------- serve
+
+
+def _serve(args: argparse.Namespace, out: TextIO) -> int:
+    import os
+
+    db = args.db or os.environ.get("COMPLAINT_WORKFLOW_DB")
+    if not db:
+        raise UsageError("serve needs --db URL (or COMPLAINT_WORKFLOW_DB), e.g. sqlite:///cw.db")
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port must be from 0 to 65535 (got {args.port})")
+    try:
+        from .service import serve
+    except ImportError as exc:
+        raise UsageError(
+            f"serve needs the service extra ({exc.name} is missing): "
+            "pip install 'complaint-workflow[service]'"
+        ) from None
+    try:
+        serve(db, host=args.host, port=args.port, out=out)
+    except KeyboardInterrupt:  # pragma: no cover - interactive stop
+        return 0
+    except OSError as exc:
+        raise UsageError(
+            f"cannot serve on {args.host}:{args.port} ({exc.strerror or exc})"
+        ) from None
+    return 0
+
+
 # --------------------------------------------------------------------- main
 
 
@@ -281,6 +319,7 @@ def _parser() -> _Parser:
     replay = commands.add_parser("replay", help="a JSON history's timeline and obligations")
     replay.add_argument("file", metavar="FILE")
     replay.add_argument("--at", metavar="ISO-DATETIME", help="the instant (default: last event)")
+    replay.add_argument("--svg", metavar="FILE", help="also write the timeline picture (SVG)")
     replay.set_defaults(func=_replay)
 
     diagram = commands.add_parser("diagram", help="a route's Mermaid state diagram")
@@ -296,6 +335,12 @@ def _parser() -> _Parser:
     sim.add_argument("--start", default="2024-01-01", metavar="DATE", help="the first day")
     sim.add_argument("--out", metavar="FILE", help="write the obligations (.parquet or .csv)")
     sim.set_defaults(func=_simulate)
+
+    serve = commands.add_parser("serve", help="run the reference service (the service extra)")
+    serve.add_argument("--db", metavar="URL", help="the store (default: $COMPLAINT_WORKFLOW_DB)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.set_defaults(func=_serve)
 
     policy = commands.add_parser("policy", help="show or compare policy versions")
     policy_commands = policy.add_subparsers(dest="policy_command", required=True, metavar="ACTION")
