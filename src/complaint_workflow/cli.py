@@ -55,6 +55,11 @@ class _Parser(argparse.ArgumentParser):
 class _Formatter(argparse.ArgumentDefaultsHelpFormatter):
     """Shows every option's default; keeps the paragraphs of a description apart."""
 
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default is None or action.default is False:  # nothing worth showing
+            return action.help
+        return super()._get_help_string(action)
+
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         parts = []
         for part in text.split("\n\n"):  # a loop, not a comprehension: super() needs self
@@ -255,7 +260,7 @@ def _deadlines_arguments(p: argparse.ArgumentParser) -> None:
         "--aspect", action="append", choices=list(ASPECTS), help="an assessed aspect; repeatable"
     )
     p.add_argument(
-        "--at", type=_instant, metavar="ISO-DATETIME", help="the instant (None: receipt)"
+        "--at", type=_instant, metavar="ISO-DATETIME", help="the instant; if omitted, the receipt instant"
     )
 
 
@@ -303,7 +308,7 @@ def _deadlines(args: argparse.Namespace, out: TextIO) -> int:
 def _replay_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="a JSON history (see docs/json.md)")
     p.add_argument(
-        "--at", type=_instant, metavar="ISO-DATETIME", help="the instant (None: the last event)"
+        "--at", type=_instant, metavar="ISO-DATETIME", help="the instant; if omitted, the last event"
     )
     _json_flag(p)
 

@@ -1,7 +1,7 @@
 """Policy versions: the procedure's timescales as data.
 
 A :class:`Policy` is a frozen value read from a TOML file: an id, a title, its source, a set
-of named :class:`Parameters` (one per ambiguity of the texts, PROCEDURE.md §9) and its
+of named :class:`Parameters` (one per ambiguity of the texts, docs/policies.md) and its
 :class:`Target` s. Two ship built in: ``cafcass-2012`` (the written procedure) and
 ``cafcass-web`` (the current web page, written as ``cafcass-2012`` evolved). Analysts make
 variants with :meth:`Policy.evolve` or their own files, and compare with :meth:`Policy.diff`.
@@ -128,7 +128,7 @@ PARAMETER_CHOICES: Final[dict[str, tuple[str, ...]]] = {
 
 @attrs.frozen
 class Parameters:
-    """The named answers to the procedure texts' ambiguities (PROCEDURE.md §9).
+    """The named answers to the procedure texts' ambiguities (see docs/policies.md).
 
     Defaults are the project's reading; ``docs/policies.md`` gives the reason for each.
     """
