@@ -260,7 +260,7 @@ def _deadlines_arguments(p: argparse.ArgumentParser) -> None:
         "--aspect", action="append", choices=list(ASPECTS), help="an assessed aspect; repeatable"
     )
     p.add_argument(
-        "--at", type=_instant, metavar="ISO-DATETIME", help="the instant; if omitted, the receipt instant"
+        "--at", type=_instant, metavar="ISO-DATETIME", help="the instant (omitted: receipt)"
     )
 
 
@@ -308,7 +308,7 @@ def _deadlines(args: argparse.Namespace, out: TextIO) -> int:
 def _replay_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="a JSON history (see docs/json.md)")
     p.add_argument(
-        "--at", type=_instant, metavar="ISO-DATETIME", help="the instant; if omitted, the last event"
+        "--at", type=_instant, metavar="ISO-DATETIME", help="the instant (omitted: last event)"
     )
     _json_flag(p)
 

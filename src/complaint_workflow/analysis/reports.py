@@ -2,7 +2,7 @@
 
 Complaints and compliments are reported quarterly to senior managers (§8). Before July 2014
 a complaint was counted once per member of staff it named; from July 2014 once per complaint
-(the FOI answer of February 2015). :func:`quarterly_table` counts either way from the ``staff_named`` column, as the
+(FOI 2015). :func:`quarterly_table` counts either way from the ``staff_named`` column, as the
 core :func:`complaint_workflow.reports.quarterly_counts` does for complaint objects.
 
 The figures are plain :class:`matplotlib.figure.Figure` objects drawn on the Agg canvas:

@@ -8,7 +8,7 @@ plays the staff and the complainants, reacting to where the complaint stands (it
 court before closing if the court route is still ``due``, for example).
 
 Every number is a :class:`SimulationParameters` field with a documented default
-(``docs/modelling.md`` gives the calibration against the published figures (docs/procedure.md §8) and each assumption).
+(``docs/modelling.md`` gives the calibration against the published figures and each assumption).
 Times are measured on a *working-time axis*: working day ``k`` of the calendar, plus the
 fraction of its office hours (09:00-17:00 London by default) gone, so a step of 0.25 working
 days is two office hours and a step never lands on a weekend or a bank holiday.
@@ -238,7 +238,7 @@ class SimulationParameters:
 
     Rates are per year; shares are probabilities from 0 to 1; step times are
     :class:`Distribution` s in working days (office hours) unless a field says calendar days.
-    The published figures (docs/procedure.md §8) calibrate the rates; the rest are stated assumptions, listed
+    Published figures (procedure.md §8) calibrate the rates; the rest are stated assumptions, listed
     with their reasons in ``docs/modelling.md``. Change any with :func:`attrs.evolve`.
 
     >>> p = SimulationParameters()
@@ -287,7 +287,7 @@ class SimulationParameters:
     """Of service users' complaints, the share whose case ended within six months."""
     out_of_time_share: float = attrs.field(default=0.05, validator=_share)
     """Of service users' complaints, the share raised over six months after the case ended
-    (§3.1): the rest are about ongoing cases, which the 2014 parliamentary answer says the procedure now focuses on."""
+    (§3.1): the rest are about ongoing cases, which the procedure now focuses on."""
     exceptional_accept_share: float = attrs.field(default=0.4, validator=_share)
     """Late complaints accepted for exceptional circumstances (§3.1, §5.2)."""
     hearing_share: float = attrs.field(default=0.6, validator=_share)
