@@ -13,6 +13,7 @@ from .errors import (
     ComplaintWorkflowError,
     EventRejected,
     InvalidInputError,
+    MissingDependencyError,
     NaiveDatetimeError,
     PolicyError,
 )
@@ -105,6 +106,7 @@ __all__ = [
     "MeetingDeclined",
     "MeetingHeld",
     "MeetingOffered",
+    "MissingDependencyError",
     "Months",
     "NaiveDatetimeError",
     "Obligation",

@@ -25,7 +25,13 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from .errors import CalendarDataError, CalendarRangeError, InvalidInputError, NaiveDatetimeError
+from .errors import (
+    CalendarDataError,
+    CalendarRangeError,
+    InvalidInputError,
+    MissingDependencyError,
+    NaiveDatetimeError,
+)
 
 __all__ = [
     "LONDON",
@@ -194,8 +200,18 @@ class WorkingDayCalendar:
 
     @classmethod
     def from_holidays_package(cls, first_year: int, last_year: int) -> WorkingDayCalendar:
-        """Build from ``holidays.country_holidays("GB", subdiv="ENG")`` directly."""
-        import holidays as holidays_package  # imported here: it costs ~50 ms
+        """Build from ``holidays.country_holidays("GB", subdiv="ENG")`` directly.
+
+        Needs the optional ``holidays`` package (``pip install 'complaint-workflow[holidays]'``);
+        without it, raises :class:`~complaint_workflow.errors.MissingDependencyError`.
+        """
+        try:
+            import holidays as holidays_package  # imported here: it costs ~50 ms
+        except ImportError:
+            raise MissingDependencyError(
+                "WorkingDayCalendar.from_holidays_package needs the holidays package: "
+                "pip install 'complaint-workflow[holidays]' (or pip install 'holidays>=0.60')"
+            ) from None
 
         table = holidays_package.country_holidays(
             "GB", subdiv="ENG", years=range(first_year, last_year + 1)
