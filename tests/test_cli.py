@@ -447,3 +447,64 @@ def test_progress_bar_only_on_a_terminal() -> None:
     assert "\r" in err
     assert "simulating" in err
     assert "summarising" in err
+
+
+def test_subprocess_progress_bar_follows_the_terminal() -> None:
+    """As a real process: stderr on a pseudo-terminal gets the bar; stderr on a pipe gets
+    nothing at all (no carriage returns in a redirected log)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    argv = ["simulate", "--seed", "4", "--json"]
+    piped = subprocess_cli(*argv)
+    assert piped.returncode == 0
+    assert piped.stderr == ""
+    import threading
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))  # 80 columns
+    chunks: list[bytes] = []
+
+    def drain() -> None:  # read while the child writes: a closed terminal loses what is unread
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the child's end is closed: all read
+                return
+            if not chunk:
+                return
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "complaint_workflow.cli", *argv],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            timeout=300,
+            check=False,
+        )
+    finally:
+        os.close(follower)
+        reader.join(timeout=10)
+        os.close(leader)
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout)["schema"] == "complaint-workflow/simulate"
+    shown = b"".join(chunks).decode("utf-8", "replace")
+    assert "\r" in shown
+    assert "simulating" in shown
+
+
+def test_a_rejected_event_in_a_history_exits_1(tmp_path: Path) -> None:
+    """A history whose events cannot be applied in order is refused with exit 1."""
+    run("demo", "--save", str(tmp_path))
+    path = tmp_path / "XMAS-1-cafcass-web.json"
+    document = json.loads(path.read_text("utf-8"))
+    document["events"].append(dict(document["events"][-1], version=len(document["events"]) + 1))
+    path.write_text(json.dumps(document), "utf-8")
+    status, _, err = run("replay", str(path))
+    assert status == 1
+    one_line(err)
