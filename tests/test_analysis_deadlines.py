@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
-from hypothesis import Phase, event, given, settings
+from hypothesis import Phase, event, example, given, settings
 from hypothesis import strategies as st
 
 from complaint_workflow import (
@@ -58,6 +58,46 @@ def month_end(d: date, months_back: int) -> date:
     return date(index // 12, index % 12 + 1, 1) - timedelta(days=1)
 
 
+TRIGGERS = (
+    "child",
+    "professional-judgement",
+    "factual-error",
+    "case-management",
+    "conduct",
+    "commissioned-provider",
+)
+ASPECTS = TRIGGERS[1:]
+
+
+@st.composite
+def extra_targets(draw: st.DrawFn, target_id: str) -> Target:
+    """An analyst's own target: any triggers, routes, anchor, duration, strength and act."""
+    return Target(
+        id=target_id,
+        duration=draw(durations),
+        anchor=draw(st.sampled_from(["receipt", "hearing", "involvement-ended", "contact"])),
+        strength=draw(st.sampled_from(["hard", "target"])),
+        routes=tuple(
+            draw(
+                st.lists(
+                    st.sampled_from(
+                        ["procedure", "early-resolution", "investigation", "outside-procedure"]
+                    ),
+                    min_size=1,
+                    unique=True,
+                )
+            )
+        ),
+        triggers=tuple(draw(st.lists(st.sampled_from(TRIGGERS), unique=True))),
+        met_by=draw(st.sampled_from(["response", "contact", "court-notification"])),
+        restarts=draw(st.booleans()),
+        kept_when_met=draw(st.booleans()),
+        weighed_against=tuple(
+            draw(st.lists(st.sampled_from(["response", "investigation", "early-resolution"])))
+        ),
+    )
+
+
 @st.composite
 def policy_variants(draw: st.DrawFn) -> Policy:
     """A built-in as it is, or with random durations, anchors, cut-off and parameters."""
@@ -82,6 +122,8 @@ def policy_variants(draw: st.DrawFn) -> Policy:
             routes=tuple(draw(st.lists(st.sampled_from(["procedure", "outside-procedure"]))))
             or ("procedure",),
         )
+    for name in draw(st.lists(st.sampled_from(["extra-a", "extra-b"]), unique=True)):
+        changes[name] = draw(extra_targets(name))
     cutoff = draw(
         st.one_of(
             st.none(),
@@ -128,7 +170,7 @@ def facts(draw: st.DrawFn) -> dict[str, Any]:
         "route": draw(st.sampled_from(ROUTES)),
         "hearing": hearing,
         "involvement_ended": ended,
-        "court_aspect": draw(st.booleans()),
+        "aspects": tuple(draw(st.lists(st.sampled_from(ASPECTS), unique=True, max_size=3))),
     }
 
 
@@ -160,9 +202,20 @@ def vector(
         route=np.array([r["route"] for r in rows], dtype=object),
         hearing=np.array([r["hearing"] for r in rows], dtype="datetime64[D]"),
         involvement_ended=np.array([r["involvement_ended"] for r in rows], dtype="datetime64[D]"),
-        court_aspect=np.array([r["court_aspect"] for r in rows], dtype=bool),
         calendar=calendar,
+        **aspects_argument(rows, form),
     )
+
+
+def aspects_argument(rows: list[dict[str, Any]], form: str) -> dict[str, Any]:
+    """The aspects as ``due_dates`` takes them: the shorthand where it can stand for them,
+    else collections per complaint in a form chosen by ``form``."""
+    given = [r["aspects"] for r in rows]
+    if all(a in ((), ("professional-judgement",)) for a in given) and form != "datetimes":
+        return {"court_aspect": np.array([bool(a) for a in given], dtype=bool)}
+    if form.startswith("series"):
+        return {"aspects": pd.Series([set(a) for a in given])}
+    return {"aspects": [list(a) for a in given]}
 
 
 def scalar(
@@ -176,7 +229,7 @@ def scalar(
         route=row["route"],
         hearing=row["hearing"],
         involvement_ended=row["involvement_ended"],
-        aspects=("professional-judgement",) if row["court_aspect"] else (),
+        aspects=row["aspects"],
         calendar=calendar,
     )
 
@@ -223,12 +276,37 @@ def assert_rows_equal(
 # ------------------------------------------------------------------ the property
 
 
+PROBE: dict[str, Any] = {  # an analyst's target triggered by a factual error alone (issue 9)
+    "policy": Policy.builtin("cafcass-web").evolve(
+        id="web-fe",
+        targets={
+            "fe-check": Target(id="fe-check", duration=WorkingDays(3), triggers=("factual-error",))
+        },
+    ),
+    "rows": [
+        {
+            "received_at": datetime(2024, 6, 12, 10, 0, tzinfo=LONDON),
+            "complainant": "adult",
+            "route": None,
+            "hearing": None,
+            "involvement_ended": None,
+            "aspects": ("professional-judgement",),
+        }
+    ],
+    "form": "series-utc",
+    "calendar": None,
+}
+"""The probe: under the shorthand a complaint with a professional-judgement aspect only; the
+``fe-check`` target must not be listed, as the scalar path does not list it."""
+
+
 @given(
     policy=policy_variants(),
     rows=st.lists(facts(), min_size=1, max_size=6),
     form=st.sampled_from(FORMS),
     calendar=st.one_of(st.none(), st.none(), calendars()),
 )
+@example(**PROBE)
 def test_every_row_equals_the_scalar_deadlines(
     policy: Policy, rows: list[dict[str, Any]], form: str, calendar: WorkingDayCalendar | None
 ) -> None:
@@ -253,7 +331,7 @@ def row(received: datetime, complainant: str = "adult", **facts: Any) -> dict[st
         "route": None,
         "hearing": None,
         "involvement_ended": None,
-        "court_aspect": False,
+        "aspects": (),
     }
     return base | facts
 
@@ -517,7 +595,35 @@ def _seed(monkeypatch: pytest.MonkeyPatch, bug: str) -> None:
         lengths[11] = 27
         monkeypatch.setattr(dl, "_MONTH_LENGTHS", lengths)
     elif bug == "court aspect ignored":
-        monkeypatch.setattr(dl, "COURT_ASPECTS", frozenset())
+        original_masks = dl._aspect_masks
+
+        def masks(aspects: Any, court_aspect: Any, n: int) -> Any:
+            found = original_masks(aspects, court_aspect, n)
+            found["professional-judgement"] = np.zeros(n, dtype=bool)
+            return found
+
+        monkeypatch.setattr(dl, "_aspect_masks", masks)
+    elif bug == "shorthand stands for both court aspects":  # the fe-check divergence
+        original_masks = dl._aspect_masks
+
+        def masks(aspects: Any, court_aspect: Any, n: int) -> Any:
+            found = original_masks(aspects, court_aspect, n)
+            if aspects is None:
+                found["factual-error"] = found["professional-judgement"].copy()
+            return found
+
+        monkeypatch.setattr(dl, "_aspect_masks", masks)
+    elif bug == "conduct read as case management":
+        original_masks = dl._aspect_masks
+
+        def masks(aspects: Any, court_aspect: Any, n: int) -> Any:
+            found = original_masks(aspects, court_aspect, n)
+            found["conduct"] = found["case-management"].copy()
+            return found
+
+        monkeypatch.setattr(dl, "_aspect_masks", masks)
+    elif bug == "any trigger read as every trigger":
+        monkeypatch.setattr(dl._VectorOps, "or_", lambda self, a, b: a & b)
 
 
 @pytest.mark.parametrize(
@@ -527,13 +633,16 @@ def _seed(monkeypatch: pytest.MonkeyPatch, bug: str) -> None:
         "cut-off inclusive",
         "February a day short",
         "court aspect ignored",
+        "shorthand stands for both court aspects",
+        "conduct read as case management",
+        "any trigger read as every trigger",
     ],
 )
 def test_the_property_catches_seeded_bugs(monkeypatch: pytest.MonkeyPatch, bug: str) -> None:
     """The equality property fails on a deliberately broken vectorised module."""
     _seed(monkeypatch, bug)
     quick = settings(
-        phases=[Phase.generate],
+        phases=[Phase.explicit, Phase.generate],
         report_multiple_bugs=False,
         max_examples=400,
         deadline=None,
@@ -548,4 +657,4 @@ def test_the_property_catches_seeded_bugs(monkeypatch: pytest.MonkeyPatch, bug: 
         "calendar": st.none(),
     }
     with pytest.raises(AssertionError):
-        quick(given(**strategies)(inner))()
+        quick(example(**PROBE)(given(**strategies)(inner)))()

@@ -36,7 +36,6 @@ from complaint_workflow import (
     WorkingDays,
     deadlines,
 )
-from complaint_workflow.obligations import ACTS
 
 from .strategies import ZONES, calendars, durations, instants
 
@@ -143,7 +142,9 @@ def _ends(complaint: Complaint, now: datetime, acts: set[str]) -> list[datetime]
     return [
         end_of(o.due) - MICRO
         for o in complaint.obligations(now)
-        if o.met_at is None and o.status != "impossible" and ACTS.get(o.id, "response") in acts
+        if o.met_at is None
+        and o.status != "impossible"
+        and complaint.policy.target(o.id).met_by in acts
     ]
 
 
@@ -232,7 +233,7 @@ def test_one_late_step_is_caught_at_the_right_moment(
     assert missed, "the late step made something late"
     for target_id in missed:
         o = final[target_id]
-        assert ACTS.get(target_id, "response") == MEETS[late]
+        assert complaint.policy.target(target_id).met_by == MEETS[late]
         assert o.met_at is not None
         assert o.met_at >= end_of(o.due)
         just_before = {x.id: x for x in complaint.obligations(end_of(o.due) - MICRO)}

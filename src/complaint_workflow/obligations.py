@@ -23,13 +23,23 @@ Europe/London, :func:`~complaint_workflow.calendar.end_of_day`, and not one inst
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Final, Literal, TypeAlias
+from typing import Final
 
 import attrs
 
 from .calendar import LONDON, WorkingDayCalendar, as_london, end_of_day
-from .policy import Policy, Strength, Target
-from .situation import Eligibility, Situation, eligibility, six_month_limit
+from .policy import Policy
+from .rules import Facts, ScalarOps, compile_policy
+from .situation import Situation, eligibility, six_month_limit
+from .vocabulary import (
+    ACTS,
+    ASPECTS,
+    OBLIGATION_STATUSES,
+    TARGET_ROUTES,
+    Eligibility,
+    ObligationStatus,
+    Strength,
+)
 
 __all__ = [
     "Obligation",
@@ -39,31 +49,10 @@ __all__ = [
     "policy_routes",
 ]
 
-ObligationStatus: TypeAlias = Literal[
-    "pending", "at-risk", "met", "met-late", "breached", "impossible", "extended"
-]
-STATUSES: Final = ("pending", "at-risk", "met", "met-late", "breached", "impossible", "extended")
-
-ACTS: Final[dict[str, str]] = {
-    "forward-to-cst": "forward-to-cst",
-    "contact": "contact",
-    "response": "response",
-    "early-resolution": "response",
-    "investigation": "response",
-    "response-before-hearing": "response",
-    "outside-response": "response",
-    "court-notification": "court-notification",
-}
-"""Which recorded act meets each target; a target an analyst adds is met by the response."""
-
-RECEIPT_ONLY: Final = frozenset({"forward-to-cst"})
-"""Targets that always count from the complaint's receipt, never from a later clock start."""
-
-KEPT_WHEN_MET: Final = frozenset({"forward-to-cst", "contact", "court-notification"})
-"""Obligations still listed, as met, after the complaint leaves their route (e.g. a complaint
-forwarded to the CST, then found to be a repeat)."""
+STATUSES: Final = OBLIGATION_STATUSES
 
 RESPONSE_TARGETS: Final = ("response", "early-resolution", "investigation", "outside-response")
+"""The targets a delay update extends when it names none: the response owed now."""
 
 
 @attrs.frozen
@@ -136,43 +125,49 @@ def policy_routes(
     return frozenset()
 
 
-def _anchor(
-    target: Target, situation: Situation, policy: Policy, calendar: WorkingDayCalendar
-) -> date | None:
-    cutoff = policy.parameters.cutoff
-    match target.anchor:
-        case "receipt":
-            # Passing a complaint to the CST counts from its actual receipt; the procedure's
-            # own clock may start later (a quick-fix escalation, an exceptional decision).
-            start = (
-                situation.receipt_at if target.id in RECEIPT_ONLY else situation.clock_start(policy)
-            )
-            return calendar.deemed_receipt(start, cutoff)
-        case "contact" | "triage":
-            done = situation.done_at(target.anchor)
-            return None if done is None else calendar.deemed_receipt(done, cutoff)
-        case "hearing":
-            return situation.hearing
-        case "involvement-ended":
-            return situation.involvement_ended
-    return None  # pragma: no cover - the anchor is validated
-
-
 _DAY: Final = timedelta(days=1)
-
-
-def _response_limit(policy: Policy, situation: Situation) -> Target | None:
-    """The response target the hearing rule is weighed against: the written procedure's single
-    ``response``, or the web page's target for the route the complaint was triaged to."""
-    for target_id in ("response", situation.triage):
-        target = None if target_id is None else policy.get(target_id)
-        if target is not None and target.anchor == "receipt":
-            return target
-    return None
 
 
 def _start_of(d: date) -> datetime:
     return datetime.combine(d, time(0), tzinfo=LONDON)
+
+
+def situation_facts(
+    situation: Situation, policy: Policy, calendar: WorkingDayCalendar
+) -> Facts[bool, date]:
+    """What the rules read of one complaint's situation (see :class:`~.rules.Facts`)."""
+    s = situation
+    cutoff = policy.parameters.cutoff
+    routes = policy_routes(s, policy, calendar)
+    receipt = calendar.deemed_receipt(s.receipt_at, cutoff)
+    aspects = set(s.aspects)
+    triggered: dict[str, bool] = {a: a in aspects for a in ASPECTS}
+    triggered["child"] = s.complainant == "child"
+    done = dict(s.done)
+
+    def acted(act: str) -> tuple[date, bool]:
+        at = done.get(act)
+        return (receipt, False) if at is None else (calendar.deemed_receipt(at, cutoff), True)
+
+    return Facts(
+        on_route={r: r in routes for r in TARGET_ROUTES},
+        triggered=triggered,
+        done={act: act in done for act in ACTS},
+        receipt=receipt,
+        clock=calendar.deemed_receipt(s.clock_start(policy), cutoff),
+        hearing_known=as_london(s.hearing_known_at).date(),
+        anchors={
+            "contact": acted("contact"),
+            "triage": acted("triage"),
+            "hearing": (receipt, False) if s.hearing is None else (s.hearing, True),
+            "involvement-ended": (receipt, False)
+            if s.involvement_ended is None
+            else (s.involvement_ended, True),
+            "meeting-after-hearing": (receipt, False)
+            if s.meeting_after_hearing is None
+            else (s.meeting_after_hearing, True),
+        },
+    )
 
 
 def derive_obligations(
@@ -183,45 +178,24 @@ def derive_obligations(
 ) -> tuple[Obligation, ...]:
     """Every obligation of a situation, with its status at the aware instant ``at``.
 
-    ``situation`` must hold only what had happened by ``at``.
+    ``situation`` must hold only what had happened by ``at``. Which targets are owed, and
+    their due dates, come from :mod:`complaint_workflow.rules`; the status is decided here.
     """
     at = as_london(at, "at")
-    routes = policy_routes(situation, policy, calendar)
-    triggers = set(situation.aspects) | ({"child"} if situation.complainant == "child" else set())
-    day0 = calendar.deemed_receipt(situation.receipt_at, policy.parameters.cutoff)
     params = policy.parameters
+    rules = compile_policy(policy)
+    answers = rules.evaluate(
+        situation_facts(situation, policy, calendar), ScalarOps(calendar, params)
+    )
     out: list[Obligation] = []
-    for target in policy.targets:
-        if target.owed_by != "cafcass":
+    for rule in rules.rules:
+        answer = answers[rule.target.id]
+        if not answer.owed:
             continue
-        met_at = situation.done_at(ACTS.get(target.id, "response"))
-        if target.triggers and not triggers.intersection(target.triggers):
-            continue  # e.g. telling the court of a complaint that needs no telling is no duty
-        if not routes.intersection(target.routes) and (
-            met_at is None or target.id not in KEPT_WHEN_MET
-        ):
-            continue
-        anchor = _anchor(target, situation, policy, calendar)
-        if anchor is None:
-            continue
-        due = target.due(anchor, calendar, params)
-        if (
-            target.id == "response-before-hearing"
-            and params.response_before_hearing == "only-if-before-limit"
-            and (limit := _response_limit(policy, situation)) is not None
-            and due
-            >= limit.due(
-                calendar.deemed_receipt(situation.clock_start(policy), params.cutoff),
-                calendar,
-                params,
-            )
-        ):
-            continue
-        impossible = False
-        if target.backward:
-            known = max(day0, as_london(situation.hearing_known_at).date())
-            impossible = due < known
-        original = due
+        target = rule.target
+        met_at = situation.done_at(target.met_by)
+        due = original = answer.due
+        impossible = answer.impossible
         if params.delay_extends:
             for delay in situation.delays:
                 if delay.obligation == target.id and delay.sent_at < end_of_day(due):

@@ -19,18 +19,22 @@ import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, get_args
 
 import attrs
 
 from .durations import DURATION_TYPES, Duration, WeekLength
 from .errors import PolicyError
+from .vocabulary import ACTS, ASPECTS, STRENGTHS, TARGET_ROUTES, TRIGGERS, Act, Anchor, Strength
+from .vocabulary import ANCHORS as _ANCHORS
 
 if TYPE_CHECKING:
     from .calendar import WorkingDayCalendar
 
 __all__ = [
+    "ACTS",
     "ANCHORS",
+    "ASPECTS",
     "COMPLAINANTS",
     "ROUTES",
     "TARGET_IDS",
@@ -43,25 +47,10 @@ __all__ = [
     "Target",
 ]
 
-Strength: TypeAlias = Literal["hard", "target"]
-"""``hard``: missing it is a breach. ``target``: "where possible"; missed is ``met-late``."""
-
-Anchor: TypeAlias = Literal["receipt", "contact", "triage", "hearing", "involvement-ended"]
-"""What a target counts from. ``hearing`` counts backward, to a date before the hearing."""
-
-ANCHORS: Final[tuple[str, ...]] = get_args(Anchor)
-ROUTES: Final = ("procedure", "early-resolution", "investigation", "outside-procedure")
+ANCHORS: Final[tuple[str, ...]] = _ANCHORS
+ROUTES: Final[tuple[str, ...]] = TARGET_ROUTES
 """Where a target applies: the full procedure (any triage), one triage route, or outside it."""
 COMPLAINANTS: Final = ("adult", "child", "other")
-ASPECTS: Final = (
-    "professional-judgement",
-    "factual-error",
-    "case-management",
-    "conduct",
-    "commissioned-provider",
-)
-TRIGGERS: Final = ("child", *ASPECTS)
-"""What can make a target apply: a child complainant, or an aspect of the complaint (§4.4)."""
 TARGET_IDS: Final = (
     "forward-to-cst",
     "contact",
@@ -115,6 +104,18 @@ def _each_of(choices: tuple[str, ...]) -> Callable[[object, attrs.Attribute[Any]
 def _to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
     # Lists become tuples (frozen state holds tuples); anything else is left for the validator.
     return tuple(value) if isinstance(value, list) else value  # type: ignore[return-value]
+
+
+def _is_bool(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if type(value) is not bool:
+        raise _policy_error(type(instance).__name__, attribute.name, "true or false", value)
+
+
+def _ids(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, tuple) or any(
+        not isinstance(v, str) or not _ID.match(v) for v in value
+    ):
+        raise _policy_error(type(instance).__name__, attribute.name, "a list of target ids", value)
 
 
 PARAMETER_CHOICES: Final[dict[str, tuple[str, ...]]] = {
@@ -196,7 +197,7 @@ class Target:
     id: str = attrs.field()
     duration: Duration = attrs.field()
     anchor: Anchor = attrs.field(default="receipt", validator=_one_of(ANCHORS))
-    strength: Strength = attrs.field(default="hard", validator=_one_of(("hard", "target")))
+    strength: Strength = attrs.field(default="hard", validator=_one_of(STRENGTHS))
     clause: str = attrs.field(default="")
     description: str = attrs.field(default="")
     routes: tuple[str, ...] = attrs.field(
@@ -208,6 +209,20 @@ class Target:
     owed_by: Literal["cafcass", "complainant"] = attrs.field(
         default="cafcass", validator=_one_of(("cafcass", "complainant"))
     )
+    met_by: Act = attrs.field(default="response", validator=_one_of(ACTS))
+    """The recorded act that meets it: ``response`` unless the file says otherwise."""
+    restarts: bool = attrs.field(default=True, validator=_is_bool)
+    """For a receipt anchor: whether the count starts again when the procedure's clock starts
+    later (a quick fix escalated, a late complaint accepted; ``Parameters`` say when). False
+    for what is owed on the actual receipt whatever follows (passing it to the CST)."""
+    kept_when_met: bool = attrs.field(default=False, validator=_is_bool)
+    """Still listed, as met, after the complaint leaves the target's routes (e.g. a complaint
+    passed to the CST, then found to be a repeat)."""
+    weighed_against: tuple[str, ...] = attrs.field(default=(), converter=_to_tuple, validator=_ids)
+    """The limits this target is weighed against, in order: under the parameter
+    ``response_before_hearing = "only-if-before-limit"`` it is owed only when it falls before
+    the due date of the first of them that applies (the 5-days-before-the-hearing target
+    against the response limit)."""
 
     @id.validator
     def _check_id(self, attribute: attrs.Attribute[str], value: str) -> None:
@@ -365,6 +380,11 @@ class Policy:
                 lines.append(f"triggers = {_toml_value(t.triggers)}")
             if t.owed_by != "cafcass":
                 lines.append(f"owed_by = {_toml_str(t.owed_by)}")
+            lines.append(f"met_by = {_toml_str(t.met_by)}")
+            lines.append(f"restarts = {_toml_value(t.restarts)}")
+            lines.append(f"kept_when_met = {_toml_value(t.kept_when_met)}")
+            if t.weighed_against:
+                lines.append(f"weighed_against = {_toml_value(t.weighed_against)}")
         return "\n".join(lines) + "\n"
 
     # ----------------------------------------------------------------- using
@@ -521,7 +541,20 @@ def _toml_value(value: object) -> str:
 
 _TOP_KEYS: Final = frozenset({"id", "title", "source", "extends", "drop", "parameters", "targets"})
 _TARGET_KEYS: Final = frozenset(
-    {"id", "anchor", "strength", "clause", "description", "routes", "triggers", "owed_by"}
+    {
+        "id",
+        "anchor",
+        "strength",
+        "clause",
+        "description",
+        "routes",
+        "triggers",
+        "owed_by",
+        "met_by",
+        "restarts",
+        "kept_when_met",
+        "weighed_against",
+    }
     | set(DURATION_TYPES)
 )
 _MAX_EXTENDS: Final = 8
@@ -609,8 +642,9 @@ def _parse_target(table: Any, index: int, where: str, base: Target | None) -> Ta
         )
     for key, choices in (
         ("anchor", ANCHORS),
-        ("strength", ("hard", "target")),
+        ("strength", STRENGTHS),
         ("owed_by", ("cafcass", "complainant")),
+        ("met_by", ACTS),
     ):
         value = _get(table, key, str, where, f"{path}.{key}", f"one of {', '.join(choices)}")
         if value is not None:
@@ -625,6 +659,18 @@ def _parse_target(table: Any, index: int, where: str, base: Target | None) -> Ta
         fields["routes"] = _str_list(table["routes"], where, f"{path}.routes", ROUTES)
     if "triggers" in table:
         fields["triggers"] = _str_list(table["triggers"], where, f"{path}.triggers", TRIGGERS)
+    for key in ("restarts", "kept_when_met"):
+        if key in table:
+            if type(table[key]) is not bool:
+                raise _policy_error(where, f"{path}.{key}", "true or false", table[key])
+            fields[key] = table[key]
+    if "weighed_against" in table:
+        value = table["weighed_against"]
+        if not isinstance(value, list) or any(
+            not isinstance(v, str) or not _ID.match(v) for v in value
+        ):
+            raise _policy_error(where, f"{path}.weighed_against", "a list of target ids", value)
+        fields["weighed_against"] = tuple(value)
     try:
         if base is not None:
             return attrs.evolve(base, **fields)

@@ -8,19 +8,17 @@ instant, by :mod:`complaint_workflow.obligations`.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal, TypeAlias
+from typing import Literal
 
 import attrs
 
 from .calendar import WorkingDayCalendar
 from .events import Aspect, ComplainantKind, Event
 from .policy import Policy
+from .rules import ScalarOps, compile_policy
+from .vocabulary import PROCEDURE_COMPLAINANTS, Eligibility
 
 __all__ = ["Context", "Delay", "Eligibility", "RouteStates", "Situation", "eligibility"]
-
-Eligibility: TypeAlias = Literal["in-time", "exceptional-circumstances", "outside-procedure"]
-"""How the intake gate sees a complaint: in time for the procedure, out of time (a decision on
-exceptional circumstances is needed), or not for the procedure at all."""
 
 
 @attrs.frozen
@@ -78,6 +76,8 @@ class Situation:
     ``response``, ``court-notification``, ``court-update``, ``meeting`` …"""
     delays: tuple[Delay, ...] = ()
     last_at: datetime | None = None
+    meeting_after_hearing: date | None = None
+    """The London date of a child's meeting held after the hearing then listed (§5.4)."""
 
     def clock_start(self, policy: Policy) -> datetime:
         """Where the procedure's receipt-anchored targets count from, under ``policy``.
@@ -121,22 +121,26 @@ def eligibility(
 
     ``received_on`` is the London date actually received, ``deemed_on`` day 0; the policy's
     ``six_month_compares`` says which is held against the limit (received on the limit is
-    in time).
+    in time). The decision itself is :meth:`complaint_workflow.rules.RuleSet.late`.
     """
-    if complainant in ("other", "employee-matter"):
+    if complainant not in PROCEDURE_COMPLAINANTS:
         return "outside-procedure"
-    limit = six_month_limit(involvement_ended, policy, calendar)
-    if limit is None:
-        return "in-time"
-    compared = received_on if policy.parameters.six_month_compares == "received-date" else deemed_on
-    return "in-time" if compared <= limit else "exceptional-circumstances"
+    late, _, _ = compile_policy(policy).late(
+        service_user=True,
+        ended=received_on if involvement_ended is None else involvement_ended,
+        has_ended=involvement_ended is not None,
+        received=received_on,
+        deemed=deemed_on,
+        ops=ScalarOps(calendar, policy.parameters),
+    )
+    return "exceptional-circumstances" if late else "in-time"
 
 
 def six_month_limit(
     involvement_ended: date | None, policy: Policy, calendar: WorkingDayCalendar
 ) -> date | None:
-    """The last day a complaint is in time, or ``None`` (case ongoing, or no such target)."""
-    target = policy.get("six-month-limit")
-    if involvement_ended is None or target is None:
+    """The last day a complaint is in time, or ``None`` (case ongoing, or no such limit)."""
+    limit = compile_policy(policy).limit
+    if involvement_ended is None or limit is None:
         return None
-    return target.due(involvement_ended, calendar, policy.parameters)
+    return limit.target.due(involvement_ended, calendar, policy.parameters)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Final, Literal, TypeAlias, get_args
 
 __all__ = [
+    "ACTS",
     "ANCHORS",
     "ASPECTS",
     "CHANNELS",
@@ -24,6 +25,7 @@ __all__ = [
     "TARGET_ROUTES",
     "TRIAGE_ROUTES",
     "TRIGGERS",
+    "Act",
     "Anchor",
     "Aspect",
     "Channel",
@@ -84,8 +86,12 @@ TargetRoute: TypeAlias = Literal[
 """Where a target applies: the full procedure (any triage), one triage route, or outside it."""
 TARGET_ROUTES: Final[tuple[TargetRoute, ...]] = get_args(TargetRoute)
 
-Anchor: TypeAlias = Literal["receipt", "contact", "triage", "hearing", "involvement-ended"]
-"""What a target counts from. ``hearing`` counts backward, to a date before the hearing."""
+Anchor: TypeAlias = Literal[
+    "receipt", "contact", "triage", "hearing", "involvement-ended", "meeting-after-hearing"
+]
+"""What a target counts from. ``hearing`` counts backward, to a date before the hearing;
+``meeting-after-hearing`` is the day of a child's meeting held after the hearing then listed
+(and there is no such anchor otherwise)."""
 ANCHORS: Final[tuple[Anchor, ...]] = get_args(Anchor)
 
 Strength: TypeAlias = Literal["hard", "target"]
@@ -102,6 +108,20 @@ Eligibility: TypeAlias = Literal["in-time", "exceptional-circumstances", "outsid
 """How the intake gate sees a complaint: in time for the procedure, out of time (a decision on
 exceptional circumstances is needed), or not for the procedure at all."""
 ELIGIBILITIES: Final[tuple[Eligibility, ...]] = get_args(Eligibility)
+
+Act: TypeAlias = Literal[
+    "forward-to-cst",
+    "contact",
+    "triage",
+    "response",
+    "court-notification",
+    "court-update",
+    "meeting-offered",
+    "meeting",
+    "closed",
+]
+"""A recorded act that can meet a target (the first instant it was done counts)."""
+ACTS: Final[tuple[Act, ...]] = get_args(Act)
 
 ContactMethod: TypeAlias = Literal["discussion", "email-assessment"]
 """How the first contact went: a discussion offered, or the assessment sent by email."""

@@ -28,6 +28,8 @@ from ..calendar import WorkingDayCalendar
 from ..durations import CalendarDays, Duration, Months, WeekLength, Weeks, WorkingDays
 from ..errors import CalendarRangeError, InvalidInputError, NaiveDatetimeError, PolicyError
 from ..policy import Policy, Target
+from ..rules import Facts, compile_policy
+from ..vocabulary import ACTS, ASPECTS, COMPLAINANTS, ELIGIBILITIES, TRIAGE_ROUTES
 from .vectorised import VectorCalendar
 
 __all__ = ["ELIGIBILITY", "due_dates"]
@@ -36,14 +38,10 @@ Days = npt.NDArray[np.int64]
 """Dates as whole days since 1970-01-01."""
 Mask = npt.NDArray[np.bool_]
 
-COMPLAINANTS: Final = ("adult", "child", "other", "employee-matter")
-TRIAGE_ROUTES: Final = ("early-resolution", "investigation")
-ELIGIBILITY: Final = ("in-time", "exceptional-circumstances", "outside-procedure")
+ELIGIBILITY: Final = ELIGIBILITIES
 """The categories of the ``eligibility`` column, in this order."""
 ELIGIBILITY_DTYPE: Final = pd.CategoricalDtype(list(ELIGIBILITY))
 """The dtype of the ``eligibility`` column."""
-COURT_ASPECTS: Final = frozenset({"professional-judgement", "factual-error"})
-"""The aspects ``court_aspect=True`` stands for (either one meets a target's trigger)."""
 IMPOSSIBLE_SUFFIX: Final = "__impossible"
 FIXED_COLUMNS: Final = ("deemed_receipt", "eligibility", "six_month_limit")
 
@@ -374,6 +372,103 @@ def _as_dates(days: Days, given: Mask | None) -> npt.NDArray[np.datetime64]:
     return seconds.view("datetime64[s]")
 
 
+# --------------------------------------------------------------------- the rules, vectorised
+
+
+class _VectorOps:
+    """:class:`~complaint_workflow.rules.Ops` over numpy: bool masks and day numbers."""
+
+    __slots__ = ("calendar", "day0", "day0_counts", "n", "policy", "table")
+
+    def __init__(
+        self,
+        n: int,
+        policy: Policy,
+        table: _Table,
+        calendar: WorkingDayCalendar,
+        day0: Days,
+        day0_counts: Days,
+    ) -> None:
+        self.n = n
+        self.policy = policy
+        self.table = table
+        self.calendar = calendar
+        self.day0 = day0
+        self.day0_counts = day0_counts
+
+    def true(self) -> Mask:
+        return np.ones(self.n, dtype=bool)
+
+    def false(self) -> Mask:
+        return np.zeros(self.n, dtype=bool)
+
+    def and_(self, a: Mask, b: Mask) -> Mask:
+        return a & b
+
+    def or_(self, a: Mask, b: Mask) -> Mask:
+        return a | b
+
+    def not_(self, a: Mask) -> Mask:
+        return ~a
+
+    def lt(self, a: Days, b: Days) -> Mask:
+        return a < b
+
+    def ge(self, a: Days, b: Days) -> Mask:
+        return a >= b
+
+    def where(self, cond: Mask, a: Days, b: Days) -> Days:
+        return np.where(cond, a, b)
+
+    def maximum(self, a: Days, b: Days) -> Days:
+        return np.maximum(a, b)
+
+    def some(self, a: Mask) -> bool:
+        return bool(a.any())
+
+    def due(self, target: Target, anchor: Days, valid: Mask) -> Days:
+        # Day 0's place in the table is known already: most targets count from it.
+        counts = self.day0_counts if anchor is self.day0 else None
+        return _due(target, anchor, valid, self.policy, self.table, self.calendar, counts)
+
+
+def _aspect_masks(aspects: Any, court_aspect: Any, n: int) -> dict[str, Mask]:
+    """One mask per aspect, from per-complaint collections of aspects (or the shorthand)."""
+    masks: dict[str, Mask] = {a: np.zeros(n, dtype=bool) for a in ASPECTS}
+    if aspects is None:
+        masks["professional-judgement"] = _flags(court_aspect, n, "court_aspect")
+        return masks
+    if court_aspect is not None:
+        raise InvalidInputError("give aspects or court_aspect, not both")
+    if isinstance(aspects, str):
+        raise InvalidInputError(
+            "aspects must hold, per complaint, a list, tuple or set of aspects (got a string)"
+        )
+    rows: list[Any] = list(aspects.array if isinstance(aspects, pd.Series) else aspects)
+    if rows and all(isinstance(r, str) for r in rows):  # one collection for every complaint
+        rows = [rows] * n
+    if len(rows) != n:
+        raise InvalidInputError(f"aspects must have one collection per complaint ({n})")
+    keys: list[frozenset[Any]] = []
+    for i, row in enumerate(rows):
+        if isinstance(row, str) or not isinstance(row, list | tuple | set | frozenset):
+            raise InvalidInputError(
+                f"aspects[{i}] must be a list, tuple or set of aspects (got {type(row).__name__})"
+            )
+        keys.append(frozenset(row))
+    codes, uniques = pd.factorize(pd.Series(keys, dtype=object))
+    for unique in uniques:
+        unknown = sorted(str(a) for a in unique if a not in ASPECTS)
+        if unknown:
+            raise InvalidInputError(
+                f"unknown aspect {unknown[0][:80]!r}; expected one of {', '.join(ASPECTS)}"
+            )
+    for a in ASPECTS:
+        lookup = np.fromiter((a in u for u in uniques), dtype=bool, count=len(uniques))
+        masks[a] = lookup[codes]
+    return masks
+
+
 # --------------------------------------------------------------------- the function
 
 
@@ -385,22 +480,25 @@ def due_dates(
     route: Any = None,
     hearing: Any = None,
     involvement_ended: Any = None,
+    aspects: Any = None,
     court_aspect: Any = None,
     calendar: WorkingDayCalendar | None = None,
 ) -> pd.DataFrame:
     """Day 0, the gate, the six-month limit and every due date, one row per complaint.
 
     Each row equals ``complaint_workflow.deadlines(policy=..., received_at=..., ...)`` for the
-    same facts at the receipt instant (with ``aspects=("professional-judgement",)`` where
-    ``court_aspect`` is true).
+    same facts at the receipt instant, for any policy: both evaluate the same compiled rules
+    (:mod:`complaint_workflow.rules`).
 
     ``received_at``: aware instants — a tz-aware Series or DatetimeIndex, a sequence of aware
     datetimes, or a numpy ``datetime64`` array read as UTC. ``complainant``: ``adult``,
     ``child``, ``other`` or ``employee-matter`` per complaint (or one for all). ``route``: the
     triage route assumed, ``early-resolution``, ``investigation`` or ``None``. ``hearing`` and
-    ``involvement_ended``: dates (``datetime64[D]``, ``NaT`` for none). ``court_aspect``:
-    booleans, true when the complaint has a professional-judgement or factual-error aspect
-    (either one meets a target's trigger).
+    ``involvement_ended``: dates (``datetime64[D]``, ``NaT`` for none). ``aspects``: per
+    complaint, the collection of its assessed aspects (a list of lists, tuples or sets, or a
+    pandas Series of them; one collection of strings stands for every complaint).
+    ``court_aspect``: a shorthand, booleans per complaint; true stands for
+    ``aspects=("professional-judgement",)`` and false for no aspect (give one of the two).
 
     Columns: ``deemed_receipt``, ``eligibility`` (categorical, :data:`ELIGIBILITY`),
     ``six_month_limit`` (``NaT`` while the case is ongoing), then for each target owed by
@@ -424,8 +522,8 @@ def due_dates(
     if not isinstance(cal, WorkingDayCalendar):
         raise InvalidInputError("calendar must be a WorkingDayCalendar")
     params = chosen.parameters
-    owed = [t for t in chosen.targets if t.owed_by == "cafcass"]
-    clash = [t.id for t in owed if t.id in FIXED_COLUMNS]
+    rules = compile_policy(chosen)
+    clash = [r.target.id for r in rules.rules if r.target.id in FIXED_COLUMNS]
     if clash:
         raise PolicyError(f"target id {clash[0]!r} would clash with a column of due_dates")
     table = _table(cal)
@@ -434,7 +532,7 @@ def due_dates(
     n = len(instants)
     kind = _codes(complainant, COMPLAINANTS, n, "complainant", optional=False)
     triage = _codes(route, TRIAGE_ROUTES, n, "route", optional=True)
-    aspect = _flags(court_aspect, n, "court_aspect")
+    aspect_masks = _aspect_masks(aspects, court_aspect, n)
 
     # Day 0: the London date received, the next day after the cut-off, rolled to a working day.
     received_on, clock = _london(instants)
@@ -461,84 +559,53 @@ def due_dates(
         has_ended & (ended_days > received_on),
         "is after the complaint was received",
     )
+    ops = _VectorOps(n, chosen, table, cal, day0, day0_counts)
 
-    # The six-month rule and the gate (situation.eligibility).
-    limit_target = chosen.get("six-month-limit")
-    if limit_target is None:
-        has_limit = np.zeros(n, dtype=bool)
-        limit = np.zeros(n, dtype=np.int64)
-    else:
-        has_limit = has_ended
-        limit = _due(limit_target, ended_days, has_limit, chosen, table, cal)
-    compared = received_on if params.six_month_compares == "received-date" else day0
+    # The gate (situation.eligibility), decided by the same rule as the scalar path.
     outside = kind >= _OTHER
-    late = ~outside & has_limit & (compared > limit)
+    late, limit, has_limit = rules.late(
+        service_user=~outside,
+        ended=ended_days,
+        has_ended=has_ended,
+        received=received_on,
+        deemed=day0,
+        ops=ops,
+    )
     gate = np.where(outside, _OUTSIDE, np.where(late, _LATE, _IN_TIME)).astype(np.int8)
 
-    # The policy routes each complaint is on (obligations.policy_routes, at the gate).
+    # What the rules read, as at receipt: nothing done yet, the hearing known on receipt.
     procedure = gate == _IN_TIME
-    on_route: dict[str, Mask] = {
-        "procedure": procedure,
-        "early-resolution": procedure & (triage == 0),
-        "investigation": procedure & (triage == 1),
-        "outside-procedure": gate == _OUTSIDE,
-    }
-    child = kind == _CHILD
+    unset = (day0, np.zeros(n, dtype=bool))
+    facts: Facts[Mask, Days] = Facts(
+        on_route={
+            "procedure": procedure,
+            "early-resolution": procedure & (triage == 0),
+            "investigation": procedure & (triage == 1),
+            "outside-procedure": gate == _OUTSIDE,
+        },
+        triggered={"child": kind == _CHILD, **aspect_masks},
+        done=dict.fromkeys(ACTS, unset[1]),
+        receipt=day0,
+        clock=day0,
+        hearing_known=received_on,
+        anchors={
+            "contact": unset,
+            "triage": unset,
+            "hearing": (hearing_days, has_hearing),
+            "involvement-ended": (ended_days, has_ended),
+            "meeting-after-hearing": unset,
+        },
+    )
+    answers = rules.evaluate(facts, ops)
 
     columns: dict[str, Any] = {
         "deemed_receipt": _as_dates(day0, None),
         "eligibility": pd.Categorical.from_codes(gate, dtype=ELIGIBILITY_DTYPE),
         "six_month_limit": _as_dates(limit, has_limit),
     }
-    for target in owed:
-        applies = np.zeros(n, dtype=bool)
-        for name in target.routes:
-            applies |= on_route[name]
-        if target.triggers:
-            triggered = np.zeros(n, dtype=bool)
-            if "child" in target.triggers:
-                triggered |= child
-            if COURT_ASPECTS.intersection(target.triggers):
-                triggered |= aspect
-            applies &= triggered
-        counts = None
-        match target.anchor:
-            case "receipt":
-                anchor, counts = day0, day0_counts
-            case "hearing":
-                anchor = hearing_days
-                applies &= has_hearing
-            case "involvement-ended":
-                anchor = ended_days
-                applies &= has_ended
-            case _:  # contact, triage: not done at receipt, so nothing is owed yet
-                anchor = day0
-                applies[:] = False
-        if not applies.any():  # nothing to count (and nothing the scalar path would count)
-            columns[target.id] = _as_dates(day0, applies)
-            if target.backward:
-                columns[target.id + IMPOSSIBLE_SUFFIX] = applies
-            continue
-        due = _due(target, anchor, applies, chosen, table, cal, counts)
-        if (
-            target.id == "response-before-hearing"
-            and params.response_before_hearing == "only-if-before-limit"
-        ):
-            # As obligations._response_limit: the single response, else the triaged route's.
-            response = chosen.get("response")
-            if response is not None and response.anchor == "receipt":
-                limits = [(response, applies)]
-            else:
-                limits = [
-                    (t, applies & (triage == code))
-                    for code, name in enumerate(("early-resolution", "investigation"))
-                    if (t := chosen.get(name)) is not None and t.anchor == "receipt"
-                ]
-            for limit_target, rows in limits:
-                if rows.any():
-                    limit_due = _due(limit_target, day0, rows, chosen, table, cal, day0_counts)
-                    applies &= ~(rows & (due >= limit_due))
-        columns[target.id] = _as_dates(due, applies)
-        if target.backward:
-            columns[target.id + IMPOSSIBLE_SUFFIX] = applies & (due < day0)
+    for rule in rules.rules:
+        answer = answers[rule.target.id]
+        columns[rule.target.id] = _as_dates(answer.due, answer.owed)
+        if rule.target.backward:
+            columns[rule.target.id + IMPOSSIBLE_SUFFIX] = answer.owed & answer.impossible
     return pd.DataFrame(columns, index=pd.RangeIndex(n) if index is None else index, copy=False)
