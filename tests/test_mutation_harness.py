@@ -34,7 +34,7 @@ def f(a: int, b: int, flag: bool = True) -> int:
     if a < b and flag:
         return a + 1
     if a == 0 or not flag:
-        raise ValueError(f"a must not be {a} < {b}")
+        raise ValueError(f"a must not be {a} < {b}", a < b)
     keep = a <= b  # pragma: no mutate
     return max(a, b) - keep
 '''
@@ -74,7 +74,7 @@ def test_docstrings_messages_all_and_pragma_lines_are_never_mutated() -> None:
         '"""A module docstring < never mutated."""',
         '__all__ = ["f"]',
         '    """A docstring with a < b inside."""',
-        '        raise ValueError(f"a must not be {a} < {b}")',
+        '        raise ValueError(f"a must not be {a} < {b}", a < b)',
         "    keep = a <= b  # pragma: no mutate",
     )
     for text in (m.apply(SAMPLE) for m in harness.find_mutants("sample.py", SAMPLE)):
@@ -128,6 +128,6 @@ def test_the_untouched_check_catches_a_harness_that_mutates_raise(
     """Seeded bug: a finder that walks into ``raise`` statements mutates the message line,
     which the test above would report."""
     monkeypatch.setattr(harness.MutantFinder, "visit_Raise", harness.MutantFinder.generic_visit)
-    line = '        raise ValueError(f"a must not be {a} < {b}")'
+    line = '        raise ValueError(f"a must not be {a} < {b}", a < b)'
     texts = [m.apply(SAMPLE) for m in harness.find_mutants("sample.py", SAMPLE)]
     assert any(line not in t.splitlines() for t in texts)
