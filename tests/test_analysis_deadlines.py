@@ -358,6 +358,8 @@ def test_christmas_2024_under_the_web_page() -> None:
         "forward-to-cst": date(2024, 12, 23),
         "response-before-hearing": None,
         "court-notification": None,
+        "meeting-offer": None,
+        "court-update": None,
         "outside-response": None,
         "contact": date(2024, 12, 24),
         "early-resolution": None,

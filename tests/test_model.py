@@ -50,6 +50,7 @@ from complaint_workflow import (
     HearingListed,
     HearingMoved,
     HearingVacated,
+    MeetingOffered,
     Obligation,
     Policy,
     ProviderResponseAgreed,
@@ -132,6 +133,7 @@ class Spec:
     strength: str
     route: str = "procedure"  # "procedure", "early-resolution" or "investigation"
     court_triggers: bool = False  # only for a child, professional judgement or factual error
+    child_only: bool = False  # only for a child's complaint
 
 
 FORWARD = Spec(1, "wd", "receipt", "hard")
@@ -142,11 +144,13 @@ WRITTEN = {
     "response": Spec(15, "wd", "receipt", "hard"),
     "response-before-hearing": BEFORE_HEARING,
     "court-notification": COURT,
+    "meeting-offer": Spec(15, "wd", "receipt", "hard", child_only=True),
 }
 WEB = {
     "forward-to-cst": FORWARD,
     "response-before-hearing": BEFORE_HEARING,
     "court-notification": COURT,
+    "meeting-offer": Spec(2, "wd", "receipt", "hard", child_only=True),
     "contact": Spec(2, "wd", "receipt", "hard"),
     "early-resolution": Spec(7, "days", "receipt", "target", route="early-resolution"),
     "investigation": Spec(20, "wd", "receipt", "target", route="investigation"),
@@ -182,6 +186,7 @@ ACT = {
     "forward-to-cst": "forward",
     "contact": "contact",
     "court-notification": "court",
+    "meeting-offer": "meeting-offered",
 }  # every other target is met by the response
 RESPONSE_TARGETS = ("response", "early-resolution", "investigation")
 COURT_ASPECTS = frozenset({"professional-judgement", "factual-error"})
@@ -256,6 +261,7 @@ class Model:
     referred_to: str | None = None
     provider_agreed: bool = False
     triage: str | None = None
+    child: str = "not-offered"
     done: dict[str, datetime] = dataclasses.field(default_factory=dict)
     delays: list[tuple[str, datetime, date]] = dataclasses.field(default_factory=list)
 
@@ -267,7 +273,7 @@ class Model:
         if self.procedure is not None:
             out |= {"procedure": self.procedure, "court": str(self.court)}
         if self.complainant == "child":
-            out["child"] = "not-offered"
+            out["child"] = self.child
         return out
 
     @property
@@ -344,6 +350,11 @@ class Model:
             if new is not None and m.court_reason and m.court == "not-needed":
                 m.court = step(COURT_TRACK, m.court, "require")
             m.hearing, m.hearing_known = new, at
+        elif isinstance(event, MeetingOffered):
+            require(m.complainant == "child", "a meeting is offered to a child")
+            require(m.child == "not-offered", "offered once")
+            m.child = "offered"
+            m.did("meeting-offered", at)
         elif isinstance(event, DelayUpdateSent):
             if m.procedure is not None:
                 step(PROCEDURE, m.procedure, "send_delay_update")
@@ -375,8 +386,10 @@ class Model:
         rows: set[Row] = set()
         for target, spec in POLICIES[self.policy][1].items():
             act = ACT.get(target, "response")
-            applies = spec.route in ("procedure", self.triage) and (
-                not spec.court_triggers or self.court_reason
+            applies = (
+                spec.route in ("procedure", self.triage)
+                and (not spec.court_triggers or self.court_reason)
+                and (not spec.child_only or self.complainant == "child")
             )
             if not applies:
                 continue
@@ -552,6 +565,10 @@ class ComplaintModel(RuleBasedStateMachine):
     @rule(explicit=versioned, method=st.sampled_from(["written", "phone"]), phso=signposted)
     def respond(self, explicit: bool, method: str, phso: bool) -> None:
         self.attempt(Responded, explicit, method=method, phso_signposted=phso)
+
+    @rule(explicit=versioned)
+    def offer_meeting(self, explicit: bool) -> None:
+        self.attempt(MeetingOffered, explicit)
 
     @rule(explicit=versioned)
     def close(self, explicit: bool) -> None:

@@ -751,6 +751,16 @@ def _update_delay(ctx: _Ctx) -> Changes:
     return {"delays": (*ctx.situation.delays, delay)}
 
 
+def _update_meeting_held(ctx: _Ctx) -> Changes:
+    """A child's meeting after the hearing then listed owes the court an update (§5.4)."""
+    s = ctx.situation
+    held_on = as_london(ctx.event.at).date()
+    changes = _with_done(s, "meeting", at=ctx.event.at)
+    if s.hearing is not None and held_on > s.hearing and s.meeting_after_hearing is None:
+        changes["meeting_after_hearing"] = held_on
+    return changes
+
+
 def _update_policy(ctx: _Ctx) -> Changes:
     return {"policy_id": ctx.policy.id}
 
@@ -777,7 +787,7 @@ _UPDATES: dict[type[ev.Event], Callable[[_Ctx], Changes]] = {
     ev.HearingMoved: _update_hearing,
     ev.HearingVacated: _update_hearing,
     ev.MeetingOffered: _done("meeting-offered"),
-    ev.MeetingHeld: _done("meeting"),
+    ev.MeetingHeld: _update_meeting_held,
     ev.MeetingDeclined: _done("meeting-declined"),
     ev.PolicyChanged: _update_policy,
 }

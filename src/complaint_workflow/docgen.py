@@ -22,6 +22,7 @@ __all__ = [
     "SECTIONS",
     "all_routes",
     "policies_parameters",
+    "policies_rules",
     "policies_side_by_side",
     "replace_sections",
     "route_section",
@@ -53,6 +54,44 @@ def policies_side_by_side(ids: tuple[str, ...] = Policy.builtin_ids()) -> str:
         routes = ", ".join(found[0].routes)
         rows.append([f"`{target_id}`", clause, routes, *(_cell(p, target_id) for p in policies)])
     return markdown_table(["target", "clause", "applies to", *(f"`{i}`" for i in ids)], rows)
+
+
+def policies_rules(ids: tuple[str, ...] = Policy.builtin_ids()) -> str:
+    """How each target of the built-ins is decided: what meets it, what it counts from, when
+    it stays listed and what it is weighed against (the rules layer reads exactly these)."""
+    policies = [Policy.builtin(i) for i in ids]
+    rows = []
+    seen: set[str] = set()
+    for p in policies:
+        for t in p.targets:
+            if t.id in seen:
+                continue
+            seen.add(t.id)
+            in_policies = ", ".join(f"`{q.id}`" for q in policies if q.get(t.id) == t)
+            counts = t.anchor + ("" if t.anchor != "receipt" or t.restarts else " (actual)")
+            rows.append(
+                [
+                    f"`{t.id}`",
+                    "—" if t.owed_by != "cafcass" else f"`{t.met_by}`",
+                    counts,
+                    ", ".join(t.triggers) or "—",
+                    "yes" if t.kept_when_met else "no",
+                    ", ".join(f"`{w}`" for w in t.weighed_against) or "—",
+                    in_policies or "(differs)",
+                ]
+            )
+    return markdown_table(
+        [
+            "target",
+            "met by",
+            "counts from",
+            "only for",
+            "kept when met",
+            "weighed against",
+            "as in",
+        ],
+        rows,
+    )
 
 
 def policies_parameters(ids: tuple[str, ...] = Policy.builtin_ids()) -> str:
@@ -144,6 +183,7 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "coverage-counts": coverage_counts,
     "policies-side-by-side": policies_side_by_side,
     "policies-parameters": policies_parameters,
+    "policies-rules": policies_rules,
     "route-guards": guards_table,
     **_route_sections(),
 }

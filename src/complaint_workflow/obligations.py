@@ -22,6 +22,7 @@ Europe/London, :func:`~complaint_workflow.calendar.end_of_day`, and not one inst
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Final
 
@@ -44,6 +45,7 @@ from .vocabulary import (
 __all__ = [
     "Obligation",
     "ObligationStatus",
+    "derive_forward_only",
     "derive_obligations",
     "eligibility_of",
     "policy_routes",
@@ -226,6 +228,36 @@ def derive_obligations(
             )
         )
     return tuple(out)
+
+
+def derive_forward_only(
+    situation: Situation,
+    eras: Sequence[tuple[Policy, datetime]],
+    calendar: WorkingDayCalendar,
+    at: datetime,
+) -> tuple[Obligation, ...]:
+    """Every obligation at ``at`` for a complaint that has changed policy.
+
+    ``eras`` lists each policy with the instant it came into force, oldest first (the first
+    from the opening). A change looks forward only: an obligation whose due date ended
+    before a change is judged under the policy in force when it fell due, and one that a
+    later policy would have made due before its change is not owed. With one era this is
+    :func:`derive_obligations`.
+    """
+    if len(eras) == 1:
+        return derive_obligations(situation, eras[0][0], calendar, at)
+    at = as_london(at, "at")
+    out: dict[str, Obligation] = {}
+    for index, (policy, start) in enumerate(eras):
+        end = eras[index + 1][1] if index + 1 < len(eras) else None
+        for o in derive_obligations(situation, policy, calendar, at):
+            fell_due = end_of_day(o.due)
+            if index and fell_due <= start:
+                continue  # due before this policy came into force: not owed under it
+            if end is not None and fell_due > end:
+                continue  # still open when the policy changed: the next policy judges it
+            out[o.id] = o
+    return tuple(out.values())
 
 
 def _status(

@@ -59,6 +59,8 @@ TARGET_IDS: Final = (
     "response",
     "response-before-hearing",
     "court-notification",
+    "meeting-offer",
+    "court-update",
     "outside-response",
     "six-month-limit",
 )

@@ -21,7 +21,7 @@ compliments), drawn in a fixed order, and nothing reads the wall clock.
 >>> 1_300 < len(sim.complaints) < 1_600
 True
 >>> sorted(set(sim.obligations["obligation_id"]))[:3]
-['court-notification', 'forward-to-cst', 'outside-response']
+['court-notification', 'court-update', 'forward-to-cst']
 """
 
 from __future__ import annotations
