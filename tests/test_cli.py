@@ -274,7 +274,7 @@ def test_bad_data_exits_1(argv: list[str], message: str) -> None:
             b'{"schema": "complaint-workflow/history", "schema_version": 1, "events": []}',
             "starts with complaint-opened",
         ),
-        (b'{"schema": "complaint-workflow/history", "schema_version": 2}', "schema_version"),
+        (b'{"schema": "complaint-workflow/history", "schema_version": 99}', "schema_version"),
         (b"not json", "not valid JSON"),
     ],
 )
@@ -508,3 +508,21 @@ def test_a_rejected_event_in_a_history_exits_1(tmp_path: Path) -> None:
     status, _, err = run("replay", str(path))
     assert status == 1
     one_line(err)
+
+
+def test_an_extension_adds_its_own_subcommand(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A function in ``EXTENSIONS`` adds a parser to the top level; its handler runs with the
+    same exit-code rules (a ComplaintWorkflowError exits 1 with one line)."""
+    from complaint_workflow.errors import ComplaintWorkflowError
+
+    def refuse(args: object, out: object) -> int:
+        raise ComplaintWorkflowError("the store at x is locked")
+
+    def add(commands: object) -> None:
+        sub = commands.add_parser("locked", help="always refuses")  # type: ignore[attr-defined]
+        sub.set_defaults(func=refuse)
+
+    monkeypatch.setattr(cli, "EXTENSIONS", [add])
+    status, _, err = run("locked")
+    assert status == 1
+    assert err == "complaint-workflow: error: the store at x is locked\n"

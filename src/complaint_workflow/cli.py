@@ -31,7 +31,16 @@ from .errors import ComplaintWorkflowError
 from .policy import ASPECTS, PARAMETER_NAMES, Policy
 from .text import text_table
 
-__all__ = ["COMMANDS", "SCHEMA_PREFIX", "Command", "UsageError", "command", "group", "main"]
+__all__ = [
+    "COMMANDS",
+    "EXTENSIONS",
+    "SCHEMA_PREFIX",
+    "Command",
+    "UsageError",
+    "command",
+    "group",
+    "main",
+]
 
 PROG = "complaint-workflow"
 SCHEMA_PREFIX = "complaint-workflow/"
@@ -104,6 +113,12 @@ def command(
 def group(name: str, summary: str, description: str) -> None:
     """Register ``name`` as a word that holds subcommands (``policy`` holds ``show``, ...)."""
     COMMANDS[name] = Command(name, summary, description)
+
+
+EXTENSIONS: list[Callable[[Any], None]] = []
+"""Functions that add their own subcommands to the top-level ``add_subparsers()`` action
+when the parser is built (for a module that declares its parsers itself); each parser they
+add must ``set_defaults(func=handler)`` with ``handler(args, out) -> int``."""
 
 
 # --------------------------------------------------------------------- shared helpers
@@ -724,6 +739,8 @@ def _parser() -> _Parser:
         else:
             spec.arguments(sub)
             sub.set_defaults(func=spec.run)
+    for extend in EXTENSIONS:
+        extend(subparsers[""])
     return parser
 
 
