@@ -25,8 +25,12 @@ What it times, under the policy ``cafcass-web`` on the default England-and-Wales
    report (the same obligations, due dates, impossible flags, gate, day 0 and six-month
    limit), and the sample's rows of the full-size answer equal the sample's own answer.
 3. :func:`bench_simulation` (last in this file): ``complaint_workflow.analysis.simulate``'s
-   ``simulate("cafcass-web", years=1, seed=1)`` and ``years=10``, events applied per second;
-   targets under 2 s and under 15 s. Skipped with a message while that module does not exist.
+   ``simulate("cafcass-web", years=1, seed=1)`` and ``years=10``, events applied per second
+   and microseconds per event; targets under 2 s and under 15 s. Then the memory a finished
+   one-year simulation holds per complaint (``tracemalloc``, the result's histories and
+   frames, after the run; the peak during the run as context), and a sweep of four one-year
+   seeds on a two-process pool against the same four run one after another in this process
+   (the speed-up; at most 2x on two cores, less on a machine others share).
 
 Timings are best-of-N (``timeit.repeat``, minimum), so the figures are robust on a shared,
 noisy machine. The script prints a PASS/MISS verdict per target and always exits 0: it is a
@@ -314,8 +318,8 @@ def bench_simulation(quick: bool) -> None:
         complaints = len(getattr(result, "complaints", ()))
         print(
             f"  simulate({POLICY!r}, years={years:2d}, seed=1)  {fmt(seconds)}   "
-            f"{events:,} events, {complaints:,} complaints, {events / seconds:,.0f} events/s"
-            f" (best of {repeat})"
+            f"{events:,} events, {complaints:,} complaints, {events / seconds:,.0f} events/s,"
+            f" {seconds / events * 1e6:.1f} us/event (best of {repeat})"
         )
         verdicts.append(
             verdict(
@@ -324,10 +328,67 @@ def bench_simulation(quick: bool) -> None:
                 f"{seconds:.2f} s (target < {target:g} s)",
             )
         )
+    bench_memory(simulate)
+    bench_sweep(quick)
     for line in verdicts:
         print(line)
     if quick:
-        print("  (--quick: the ten-year run is skipped)")
+        print("  (--quick: the ten-year run is skipped; the sweep runs two half-size seeds)")
+
+
+def bench_memory(simulate: Callable[..., Any]) -> None:
+    """Bytes a finished ``simulate(POLICY, years=1, seed=1)`` holds per complaint."""
+    import gc
+    import tracemalloc
+
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        result = simulate(POLICY, years=1, seed=1)
+        gc.collect()
+        held, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    n = max(1, len(result.complaints))
+    print(
+        f"  memory held per complaint (histories and frames)  {(held - before) / n:,.0f} bytes"
+        f"   (peak during the run {(peak - before) / n:,.0f} bytes; {n:,} complaints)"
+    )
+
+
+def bench_sweep(quick: bool) -> None:
+    """Four one-year seeds on a two-process pool against the same four run in turn here."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    import attrs
+
+    from complaint_workflow.analysis import (
+        SimulationParameters,
+        SimulationTask,
+        run_task,
+        simulate_many,
+    )
+
+    seeds = [1, 2] if quick else [1, 2, 3, 4]
+    params = SimulationParameters()
+    if quick:
+        params = attrs.evolve(params, complaints_per_year=700.0, compliments_per_year=400.0)
+    start = time.perf_counter()
+    serial = pd.concat(
+        [run_task(SimulationTask(POLICY, s, parameters=params)) for s in seeds], ignore_index=True
+    )
+    t_serial = time.perf_counter() - start
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        pool.submit(int).result()  # the workers are started outside the timing
+        start = time.perf_counter()
+        swept = simulate_many(seeds, policy=POLICY, parameters=params, executor=pool)
+        t_pool = time.perf_counter() - start
+    pd.testing.assert_frame_equal(swept, serial)
+    print(
+        f"  sweep of {len(seeds)} seeds: in turn {fmt(t_serial)}, on 2 processes {fmt(t_pool)}"
+        f"   speed-up {t_serial / t_pool:.2f}x (the same frame)"
+    )
 
 
 if __name__ == "__main__":

@@ -32,7 +32,12 @@ policy ``cafcass-web``. What it measures:
    list of small tuples per complaint, ``(name, at, version, *fields)`` (the minimal
    representation), sharing the same datetime and string objects. Printed: bytes per complaint
    and the ratio ours / reference, with a breakdown of the objects one complaint owns.
-4. Context, not a target: building one ``transitions.Machine`` of the procedure route per
+5. Linear cost (targets): the per-event cost of ``Complaint.replay`` for a history of 40,000
+   events against one of 2,000 (the same event repeated: the hearing moved back and forth),
+   ≤ 1.5x; the per-event cost of 2,000 delay updates against 200, ≤ 1.5x; and, on a history
+   of 2,000 events, ``obligations`` at an instant half-way through against the call after the
+   last event, ≤ 3x (also section 2's figure, on seven events).
+6. Context, not a target: building one ``transitions.Machine`` of the procedure route per
    complaint (what the library never does), in time (ratio against one ``apply``) and memory.
 
 No target is pinned for these figures: the script prints them and a summary, and always exits
@@ -59,11 +64,12 @@ import argparse
 import gc
 import operator
 import platform
+import time
 import tracemalloc
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import attrs
@@ -289,6 +295,93 @@ def bench_obligations(repeat: int, min_time: float) -> dict[str, Any]:
     }
 
 
+# --------------------------------------------------------------------- 5. linear cost
+
+
+def _long_open(n: int) -> tuple[Complaint, list[ev.Event]]:
+    """A complaint in the procedure, and ``n`` hearing moves back and forth to apply to it."""
+    from complaint_workflow import LONDON
+
+    at = datetime(2024, 6, 12, 10, 0, tzinfo=LONDON)
+    c = Complaint.open(
+        complaint_id="LONG", complainant="adult", received_at=at, hearing=date(2024, 9, 2)
+    )
+    c = c.apply(ev.ForwardedToCST(at=at)).apply(ev.ContactMade(at=at))
+    days = (date(2024, 9, 3), date(2024, 9, 2))
+    moves: list[ev.Event] = [ev.HearingMoved(at=at, hearing=days[i % 2]) for i in range(n)]
+    return c, moves
+
+
+def _replay_per_event(n: int, repeat: int) -> float:
+    base, moves = _long_open(n)
+    built = base
+    for m in moves:
+        built = built.apply(m)
+    history = list(built.history)
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        Complaint.replay(history)
+        best = min(best, time.perf_counter() - start)
+    return best / len(history)
+
+
+def _delays_per_event(n: int, repeat: int) -> float:
+    from complaint_workflow import LONDON
+
+    at = datetime(2024, 6, 12, 10, 0, tzinfo=LONDON)
+    base = Complaint.open(
+        complaint_id="DELAYS", complainant="adult", received_at=at, policy="cafcass-2012"
+    )
+    base = base.apply(ev.ForwardedToCST(at=at)).apply(ev.ContactMade(at=at))
+    updates = [
+        ev.DelayUpdateSent(at=at, new_expected=date(2024, 7, 3) + timedelta(days=i + 1))
+        for i in range(n)
+    ]
+    best = float("inf")
+    for _ in range(repeat):
+        c = base
+        start = time.perf_counter()
+        for u in updates:
+            c = c.apply(u)
+        best = min(best, time.perf_counter() - start)
+    return best / n
+
+
+def bench_linear(quick: bool, repeat: int, min_time: float) -> dict[str, float]:
+    small, large = (200, 4_000) if quick else (2_000, 40_000)
+    d_small, d_large = (20, 200) if quick else (200, 2_000)
+    out = {
+        "small": small,
+        "large": large,
+        "replay_small": _replay_per_event(small, repeat),
+        "replay_large": _replay_per_event(large, max(1, repeat // 2)),
+        "d_small": d_small,
+        "d_large": d_large,
+        "delay_small": _delays_per_event(d_small, repeat),
+        "delay_large": _delays_per_event(d_large, max(1, repeat // 2)),
+    }
+    c, moves = _long_open(small)
+    for m in moves:
+        c = c.apply(m)
+    # Every event at one instant; the half-way instant must fall between two events.
+    history = list(c.history)
+    from complaint_workflow import LONDON
+
+    t0 = datetime(2024, 6, 12, 10, 0, tzinfo=LONDON)
+    spread = [attrs.evolve(e, at=t0 + timedelta(seconds=i)) for i, e in enumerate(history)]
+    c = Complaint.replay(spread)
+    middle = t0 + timedelta(seconds=len(spread) // 2, milliseconds=500)
+    after = c.last_at + timedelta(days=1)
+    assert c.obligations(middle) == Complaint.replay(
+        [e for e in spread if e.at <= middle]
+    ).obligations(middle)
+    out["earlier"] = timed(lambda: c.obligations(middle), 1, repeat, min_time)
+    out["latest"] = timed(lambda: c.obligations(after), 1, repeat, min_time)
+    out["history"] = len(spread)
+    return out
+
+
 # --------------------------------------------------------------------- 3. memory
 
 
@@ -466,6 +559,27 @@ def main(argv: list[str] | None = None) -> int:
         "the history, the done-acts and their pairs, the delays)"
     )
 
+    # ---- 5. linear cost
+    lin = bench_linear(args.quick, repeat, min_time)
+    r_replay = lin["replay_large"] / lin["replay_small"]
+    r_delay = lin["delay_large"] / lin["delay_small"]
+    r_earlier = lin["earlier"] / lin["latest"]
+    print("\n5. Linear cost")
+    print(
+        f"   Complaint.replay per event, {lin['small']:,} events   "
+        f"{us(lin['replay_small'])}; {lin['large']:,} events {us(lin['replay_large'])}"
+        f"   = {r_replay:.2f}x (target <= 1.5x)"
+    )
+    print(
+        f"   delay updates per event, {lin['d_small']:,}            "
+        f"{us(lin['delay_small'])}; {lin['d_large']:,} {us(lin['delay_large'])}"
+        f"   = {r_delay:.2f}x (target <= 1.5x)"
+    )
+    print(
+        f"   obligations half-way through {lin['history']:,} events  {us(lin['earlier'])}; "
+        f"after the last {us(lin['latest'])}   = {r_earlier:.2f}x (target <= 3x)"
+    )
+
     # ---- 4. a machine per complaint
     k = bench_machine_each(repeat, min_time, machines)
     print("\n4. Context: one transitions.Machine of the procedure route per complaint")
@@ -488,6 +602,13 @@ def main(argv: list[str] | None = None) -> int:
         f"{o['before'] * 1e6:.1f} us before the last event"
     )
     print(f"  REPORT  memory: {m['ours']:.0f} B per complaint, {r_mem:.2f}x a list of tuples")
+    for label, ratio, limit in (
+        ("replay per event, long / short history", r_replay, 1.5),
+        ("delay update per event, many / few", r_delay, 1.5),
+        ("obligations at an earlier instant / after the last", r_earlier, 3.0),
+    ):
+        verdict = "MET" if ratio <= limit else "NOT MET"
+        print(f"  {verdict:7s} {label} = {ratio:.2f}x (target <= {limit}x)")
     print(
         f"  REPORT  a Machine per complaint: {k['build'] / a['apply']:.1f}x one apply, "
         f"{k['bytes']:.0f} B"

@@ -14,6 +14,7 @@ from typing import Any
 import complaint_workflow as cw
 from complaint_workflow.feedback import (
     AskedToTakeForward,
+    ComplaintOpenedFromFeedback,
     Compliment,
     ComplimentPassedOn,
     Feedback,
@@ -48,7 +49,7 @@ def _facts(route: str, triggers: list[str]) -> dict[str, Any]:
     elif route in ("procedure", "outside"):
         facts["involvement_ended"] = date(2023, 1, 31)  # accepted or declined late
     elif route == "court":
-        if "update" in triggers:  # the court is updated after a child's meeting
+        if "update" in triggers or "owe_update" in triggers:  # after a child's meeting
             facts["complainant"] = "child"
             facts["involvement_ended"] = date(2024, 5, 31)  # in time, not ongoing
     elif route == "child":
@@ -69,7 +70,10 @@ def _prelude(route: str, triggers: list[str], clock: Clock) -> list[cw.Event]:
     return []
 
 
-def _court_events(trigger: str, nxt: str | None, clock: Clock, complainant: str) -> list[cw.Event]:
+def _court_events(
+    trigger: str, nxt: str | None, clock: Clock, complaint: cw.Complaint
+) -> list[cw.Event]:
+    complainant = complaint.situation.complainant
     match trigger:
         case "require":
             if complainant == "child":
@@ -83,7 +87,16 @@ def _court_events(trigger: str, nxt: str | None, clock: Clock, complainant: str)
             return [cw.CourtNotified(at=clock())]
         case "correct_error":
             return [cw.FactualErrorCorrected(at=clock())]
+        case "owe_update":  # the child's meeting is held after the hearing (§5.4)
+            listed: list[cw.Event] = []
+            if complaint.situation.hearing is None:  # a hearing makes the case ongoing
+                listed = [cw.HearingListed(at=clock(), hearing=date(2024, 9, 2))]
+            offered = cw.MeetingOffered(at=clock())
+            clock.now = max(clock.now, datetime(2024, 9, 3, 10, 0, tzinfo=LONDON))
+            return [*listed, offered, cw.MeetingHeld(at=clock())]
         case "update":
+            if complaint.states["court"] == "update-due":
+                return [cw.CourtUpdated(at=clock())]
             return [
                 cw.MeetingOffered(at=clock()),
                 cw.MeetingHeld(at=clock()),
@@ -102,7 +115,7 @@ def _events(
         before: list[cw.Event] = []
         if complaint.states.get("procedure") == "contacted" and trigger != "require":
             before = [cw.Assessed(at=clock(), aspects=("case-management",))]
-        return before + _court_events(trigger, nxt, clock, complaint.situation.complainant)
+        return before + _court_events(trigger, nxt, clock, complaint)
     table: dict[str, Callable[[], list[cw.Event]]] = {
         # intake
         "forward": lambda: [cw.ForwardedToCST(at=clock())],
@@ -165,7 +178,14 @@ def replay_path(route: str, path: Path) -> list[str]:
     if route == "compliment":
         compliment = Compliment.record(compliment_id="K", received_at=START, source="professional")
         return [compliment.state, compliment.apply(ComplimentPassedOn(at=clock())).state]
-    complaint = cw.Complaint.open(policy="cafcass-web", **_facts(route, triggers))
+    # cafcass-web answers only a triaged complaint; a path without triage runs under the
+    # written procedure, which has none.
+    untriaged = route in ("procedure", "court") and not {
+        "triage_early",
+        "triage_investigation",
+    } & set(triggers)
+    policy = "cafcass-2012" if untriaged else "cafcass-web"
+    complaint = cw.Complaint.open(policy=policy, **_facts(route, triggers))
     for event in _prelude(route, triggers, clock):
         complaint = complaint.apply(event)
     seen = [complaint.states[route]]
@@ -191,6 +211,7 @@ def _replay_feedback(triggers: list[str], clock: Clock) -> list[str]:
         "answer_yes": lambda: TakeForwardAnswered(at=clock(), yes=True),
         "answer_no": lambda: TakeForwardAnswered(at=clock(), yes=False),
         "file": lambda: FeedbackFiled(at=clock()),
+        "open_complaint": lambda: ComplaintOpenedFromFeedback(at=clock(), complaint_id="C-F"),
     }
     for trigger in triggers:
         form = form.apply(events[trigger]())
@@ -204,6 +225,7 @@ def internal_events(route: str, state: str, trigger: str) -> tuple[cw.Complaint,
     aspects: tuple[cw.Aspect, ...] = {
         "refer_conduct": ("conduct",),
         "agree_provider_response": ("commissioned-provider",),
+        "correct_factual_error": ("factual-error",),
     }.get(trigger, ("case-management",))
     complaint = cw.Complaint.open(
         policy="cafcass-2012",

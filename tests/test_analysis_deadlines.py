@@ -582,20 +582,22 @@ def test_inputs_as_categoricals_strings_and_scalars_agree() -> None:
 
 
 def _seed(monkeypatch: pytest.MonkeyPatch, bug: str) -> None:
+    vectorised = pytest.importorskip("complaint_workflow.analysis.vectorised")
+    vc_class = vectorised.VectorCalendar
     if bug == "working days off by one":
-        original = dl._working_after
+        original = vc_class.add_working_days
 
-        def after(table: Any, days: Any, valid: Any, n: int, *args: Any) -> Any:
-            return original(table, days, valid, n + 1, *args)
+        def after(self: Any, dates: Any, n: Any, *, where: Any = None) -> Any:
+            return original(self, dates, n + 1 if n else n, where=where)
 
-        monkeypatch.setattr(dl, "_working_after", after)
+        monkeypatch.setattr(vc_class, "add_working_days", after)
     elif bug == "cut-off inclusive":  # on the cut-off counted as after it
-        original_ns = dl._cutoff_ns
-        monkeypatch.setattr(dl, "_cutoff_ns", lambda cutoff: original_ns(cutoff) - 1)
+        original_ns = vectorised._cutoff_ns
+        monkeypatch.setattr(vectorised, "_cutoff_ns", lambda cutoff: original_ns(cutoff) - 1)
     elif bug == "February a day short":  # 31 August 2024 + 6 months would be 27 February
-        lengths = dl._MONTH_LENGTHS.copy()
+        lengths = vectorised._MONTH_LENGTHS.copy()
         lengths[11] = 27
-        monkeypatch.setattr(dl, "_MONTH_LENGTHS", lengths)
+        monkeypatch.setattr(vectorised, "_MONTH_LENGTHS", lengths)
     elif bug == "court aspect ignored":
         original_masks = dl._aspect_masks
 

@@ -8,7 +8,9 @@ complaint's obligations, replay and JSON must agree with it.
 
 Scope: an adult's or a child's complaint, in time (the case ongoing), under ``cafcass-2012``,
 ``cafcass-web`` or a variant of either with other working-day durations. Besides the random
-events, a ``progress`` rule sends a few events the model allows, so that runs reach the end.
+events, a ``progress`` rule sends a few events the model allows, so that runs reach the end. A
+child's meeting, and the court update it owes when held on or after the hearing (§5.4), are in
+scope; so is the web policy's refusal to answer a complaint before it is triaged.
 
 Where the model follows the library on a point the docs leave open, a comment says so. The
 bugs this model found (fixed in the library) are kept as regression tests at the end.
@@ -43,6 +45,7 @@ from complaint_workflow import (
     ConductReferred,
     ContactMade,
     CourtNotified,
+    CourtUpdated,
     DelayUpdateSent,
     Event,
     EventRejected,
@@ -50,6 +53,8 @@ from complaint_workflow import (
     HearingListed,
     HearingMoved,
     HearingVacated,
+    MeetingDeclined,
+    MeetingHeld,
     MeetingOffered,
     Obligation,
     Policy,
@@ -145,12 +150,14 @@ WRITTEN = {
     "response-before-hearing": BEFORE_HEARING,
     "court-notification": COURT,
     "meeting-offer": Spec(15, "wd", "receipt", "hard", child_only=True),
+    "court-update": Spec(5, "wd", "meeting", "hard", child_only=True),
 }
 WEB = {
     "forward-to-cst": FORWARD,
     "response-before-hearing": BEFORE_HEARING,
     "court-notification": COURT,
     "meeting-offer": Spec(2, "wd", "receipt", "hard", child_only=True),
+    "court-update": Spec(5, "wd", "meeting", "hard", child_only=True),
     "contact": Spec(2, "wd", "receipt", "hard"),
     "early-resolution": Spec(7, "days", "receipt", "target", route="early-resolution"),
     "investigation": Spec(20, "wd", "receipt", "target", route="investigation"),
@@ -187,6 +194,7 @@ ACT = {
     "contact": "contact",
     "court-notification": "court",
     "meeting-offer": "meeting-offered",
+    "court-update": "court-update",
 }  # every other target is met by the response
 RESPONSE_TARGETS = ("response", "early-resolution", "investigation")
 COURT_ASPECTS = frozenset({"professional-judgement", "factual-error"})
@@ -218,8 +226,16 @@ COURT_TRACK = {
     ("not-needed", "require"): "due",
     ("not-needed", "notify"): "notified",
     ("due", "notify"): "notified",
+    ("notified", "owe_update"): "update-due",
+    ("update-due", "update"): "updated",
     ("not-needed", "finish"): "done",
     ("notified", "finish"): "done",
+    ("updated", "finish"): "done",
+}  # ("notified", "update") needs the meeting held: see after()
+CHILD_TRACK = {
+    ("not-offered", "offer"): "offered",
+    ("offered", "hold"): "held",
+    ("offered", "decline"): "declined",
 }
 
 
@@ -262,6 +278,7 @@ class Model:
     provider_agreed: bool = False
     triage: str | None = None
     child: str = "not-offered"
+    meeting_after: date | None = None  # a child's meeting on or after the hearing (§5.4)
     done: dict[str, datetime] = dataclasses.field(default_factory=dict)
     delays: list[tuple[str, datetime, date]] = dataclasses.field(default_factory=list)
 
@@ -275,6 +292,12 @@ class Model:
         if self.complainant == "child":
             out["child"] = self.child
         return out
+
+    @property
+    def triages(self) -> bool:
+        """docs/routes.md: a policy with targets per triage route answers only once triaged."""
+        specs = POLICIES[self.policy][1].values()
+        return any(spec.route in ("early-resolution", "investigation") for spec in specs)
 
     @property
     def court_reason(self) -> bool:
@@ -326,7 +349,9 @@ class Model:
             m.provider_agreed = True
         elif isinstance(event, Responded):
             phone_ok = event.method == "written" or m.procedure == "early-resolution"
+            untriaged = m.procedure == "assessed"
             m.procedure = step(PROCEDURE, m.procedure, "respond")
+            require(not (untriaged and m.triages), "triaged before the response (cafcass-web)")
             require(event.phso_signposted, "PHSO signposted")
             require(phone_ok, "phone only for early resolution")
             require("conduct" not in m.aspects or m.referred_to is not None, "conduct referred")
@@ -336,8 +361,36 @@ class Model:
         elif isinstance(event, CourtNotified):
             m.court = step(COURT_TRACK, m.court, "notify")
             m.did("court", at)
+            if m.meeting_after is not None:  # told after the late meeting: told of it too
+                m.did("court-update", at)
+        elif isinstance(event, MeetingOffered):
+            require(m.complainant == "child", "only a child is offered a meeting")
+            m.child = step(CHILD_TRACK, m.child, "offer")
+            m.did("meeting-offered", at)
+        elif isinstance(event, MeetingDeclined):
+            require(m.complainant == "child", "only a child is offered a meeting")
+            m.child = step(CHILD_TRACK, m.child, "decline")
+        elif isinstance(event, MeetingHeld):
+            require(m.complainant == "child", "only a child is offered a meeting")
+            m.child = step(CHILD_TRACK, m.child, "hold")
+            require(not event.supporter_is_a_party, "the supporter is not a party")
+            day = london_date(at)
+            if m.hearing is not None and day >= m.hearing and m.court_reason:
+                m.meeting_after = day  # the case is ongoing throughout this model
+                if m.court == "notified":
+                    m.court = step(COURT_TRACK, m.court, "owe_update")
+        elif isinstance(event, CourtUpdated):
+            if m.court == "done" and m.meeting_after is not None:
+                require("court-update" not in m.done, "the update was already recorded")
+            elif m.court == "notified":
+                require(m.child == "held", "updated only after the meeting")
+                m.court = "updated"
+            else:
+                m.court = step(COURT_TRACK, m.court, "update")
+            m.did("court-update", at)
         elif isinstance(event, ComplaintClosed):
             require(m.court != "due", "the court must be notified before closing")
+            require(m.court != "update-due", "the court must be updated before closing")
             m.procedure = step(PROCEDURE, m.procedure, "close")
             m.court = step(COURT_TRACK, m.court, "finish")
         elif isinstance(event, HearingListed | HearingMoved | HearingVacated):
@@ -350,11 +403,6 @@ class Model:
             if new is not None and m.court_reason and m.court == "not-needed":
                 m.court = step(COURT_TRACK, m.court, "require")
             m.hearing, m.hearing_known = new, at
-        elif isinstance(event, MeetingOffered):
-            require(m.complainant == "child", "a meeting is offered to a child")
-            require(m.child == "not-offered", "offered once")
-            m.child = "offered"
-            m.did("meeting-offered", at)
         elif isinstance(event, DelayUpdateSent):
             if m.procedure is not None:
                 step(PROCEDURE, m.procedure, "send_delay_update")
@@ -398,6 +446,11 @@ class Model:
                     continue
                 due = working_days_before(self.hearing, spec.n)
                 impossible = due < max(self.day0, london_date(self.hearing_known))
+            elif spec.anchor == "meeting":  # a child's meeting after the hearing (§5.4)
+                if self.meeting_after is None:
+                    continue
+                due = working_days_after(roll_forward(self.meeting_after), spec.n)
+                impossible = False
             else:
                 add = working_days_after if spec.unit == "wd" else calendar_days_after
                 due = add(self.day0, spec.n)
@@ -567,12 +620,24 @@ class ComplaintModel(RuleBasedStateMachine):
         self.attempt(Responded, explicit, method=method, phso_signposted=phso)
 
     @rule(explicit=versioned)
+    def close(self, explicit: bool) -> None:
+        self.attempt(ComplaintClosed, explicit)
+
+    @rule(explicit=versioned)
     def offer_meeting(self, explicit: bool) -> None:
         self.attempt(MeetingOffered, explicit)
 
+    @rule(explicit=versioned, party=st.sampled_from([False, False, False, True]))
+    def hold_meeting(self, explicit: bool, party: bool) -> None:
+        self.attempt(MeetingHeld, explicit, supporter_is_a_party=party)
+
     @rule(explicit=versioned)
-    def close(self, explicit: bool) -> None:
-        self.attempt(ComplaintClosed, explicit)
+    def decline_meeting(self, explicit: bool) -> None:
+        self.attempt(MeetingDeclined, explicit)
+
+    @rule(explicit=versioned)
+    def update_court(self, explicit: bool) -> None:
+        self.attempt(CourtUpdated, explicit)
 
     def hearing_on(self, offset: int) -> date:
         return min(self.today + timedelta(days=offset), LATEST_DATE)
@@ -627,6 +692,9 @@ class ComplaintModel(RuleBasedStateMachine):
                 ConductReferred(at=at, to="head-of-practice"),
                 ProviderResponseAgreed(at=at, joint=serious),
                 CourtNotified(at=at),
+                MeetingOffered(at=at),
+                MeetingHeld(at=at),
+                CourtUpdated(at=at),
                 Responded(at=at, phso_signposted=True),
                 ComplaintClosed(at=at),
             ]
@@ -787,3 +855,62 @@ def test_serious_conduct_without_a_conduct_aspect_is_not_a_dead_end() -> None:
     except EventRejected:
         return
     assert c.apply(Responded(at=at, phso_signposted=True)).state == "procedure:responded"
+
+
+def _no_update_owed(ctx: Any, e: Any) -> list[tuple[str, str]]:
+    """A seeded bug: a child's meeting never owes the court an update."""
+    return [("child", "hold")]
+
+
+def _seed_no_update(monkeypatch: pytest.MonkeyPatch) -> None:
+    from complaint_workflow import plans
+
+    plan = attrs.evolve(plans.PLANS[MeetingHeld], steps=_no_update_owed)
+    monkeypatch.setitem(plans.PLANS, MeetingHeld, plan)  # type: ignore[arg-type]
+
+
+def _seed_untriaged_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    from complaint_workflow.routes.machine import Guard
+    from complaint_workflow.routes.procedure import PROCEDURE
+
+    name = "triaged_if_the_policy_triages"
+    always = Guard(name, PROCEDURE.guards[name].reason, lambda ctx: True)
+    monkeypatch.setitem(PROCEDURE.guards, name, always)  # type: ignore[index]
+
+
+def test_model_catches_a_forgotten_court_update(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Driven through a late meeting, the model fails on a library that owes no update (§5.4)."""
+
+    def run() -> None:
+        machine = ComplaintModel()
+        machine.open("child", "cafcass-2012", datetime(2024, 6, 12, 10, tzinfo=LONDON), 9)
+        machine.forward(explicit=False)
+        machine.contact(explicit=False, method="discussion")
+        machine.notify_court(explicit=False)
+        machine.offer_meeting(explicit=False)
+        machine.time_passes(minutes=12 * 24 * 60, zone=LONDON)  # past the 21 June hearing
+        machine.hold_meeting(explicit=False, party=False)
+        machine.routes_agree()
+
+    run()  # the library as it is agrees with the model
+    _seed_no_update(monkeypatch)
+    with pytest.raises(AssertionError):
+        run()
+
+
+def test_model_catches_an_untriaged_web_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Driven to a web response before triage, the model fails on a library that answers it."""
+
+    def run() -> None:
+        machine = ComplaintModel()
+        machine.open("adult", "cafcass-web", datetime(2024, 6, 12, 10, tzinfo=LONDON), None)
+        machine.forward(explicit=False)
+        machine.contact(explicit=False, method="discussion")
+        machine.assess(explicit=False, aspects=["case-management"], serious=False)
+        machine.respond(explicit=False, method="written", phso=True)
+        machine.routes_agree()
+
+    run()
+    _seed_untriaged_answer(monkeypatch)
+    with pytest.raises(AssertionError, match="the model rejects it"):
+        run()

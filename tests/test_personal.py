@@ -73,7 +73,8 @@ def test_marker_never_printed_raised_or_logged(
         feedback_id="F-P", received_at=t(3), dissatisfied=True, personal=planted()
     )
     form = form.apply(AskedToTakeForward(at=t(4))).apply(TakeForwardAnswered(at=t(5), yes=True))
-    linked = form.open_complaint(complaint_id="C-F", complainant="adult", at=t(5))
+    form, linked = form.open_complaint(complaint_id="C-F", complainant="adult", at=t(5))
+    seen += [form.to_json(include_personal=False)]
     seen += [repr(form), str(form), repr(linked)]
     path = tmp_path / "history.json"
     path.write_text(c.to_json())

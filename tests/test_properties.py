@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
+import hypothesis
 import pytest
 from hypothesis import Phase, assume, example, given, note, settings
 from hypothesis import strategies as st
@@ -25,10 +26,12 @@ from complaint_workflow import (
     ConductReferred,
     ContactMade,
     CourtNotified,
+    CourtUpdated,
     DelayUpdateSent,
     Event,
     ForwardedToCST,
     HearingListed,
+    MeetingHeld,
     MeetingOffered,
     Policy,
     ProviderResponseAgreed,
@@ -127,8 +130,13 @@ def steps_for(case: dict[str, Any], complaint: Complaint) -> list[tuple[str, Any
     steps += [
         ("triage", lambda at: Triaged(at=at, route=case["route"])),
         ("respond", lambda at: Responded(at=at, phso_signposted=True)),
-        ("close", lambda at: ComplaintClosed(at=at)),
     ]
+    if case["facts"]["complainant"] == "child":  # the meeting, maybe after the hearing (§5.4)
+        steps += [
+            ("hold", lambda at: MeetingHeld(at=at)),
+            ("update", lambda at: CourtUpdated(at=at)),
+        ]
+    steps.append(("close", lambda at: ComplaintClosed(at=at)))
     return steps
 
 
@@ -138,6 +146,7 @@ MEETS = {
     "respond": "response",
     "notify": "court-notification",
     "offer": "meeting-offered",
+    "update": "court-update",
 }
 
 
@@ -194,6 +203,8 @@ def run_schedule(
         event: Event = make(at.astimezone(zone))
         if name == "notify" and complaint.states.get("court") not in ("due", "not-needed"):
             continue
+        if name == "update" and complaint.states.get("court") != "update-due":
+            continue  # the meeting was before the hearing: no update is owed
         complaint = complaint.apply(event)
         now = at
         instants_seen.append(now)
@@ -220,6 +231,8 @@ def test_on_time_is_never_breached_and_ends_met(data: st.DataObject, case: dict[
             assert o.status != "breached", (o, instant)
     final = complaint.obligations(seen[-1] + timedelta(days=400))
     assert {o.status for o in final} <= {"met", "impossible"}
+    for o in final:
+        hypothesis.event(f"owed {o.id}")
     assert all(
         o.status == "met"
         for o in final
@@ -227,13 +240,17 @@ def test_on_time_is_never_breached_and_ends_met(data: st.DataObject, case: dict[
     )
 
 
-@given(st.data(), cases(), st.sampled_from(["forward", "contact", "respond", "notify", "offer"]))
+@given(
+    st.data(),
+    cases(),
+    st.sampled_from(["forward", "contact", "respond", "notify", "offer", "update"]),
+)
 def test_one_late_step_is_caught_at_the_right_moment(
     data: st.DataObject, case: dict[str, Any], late: str
 ) -> None:
     """Only the late step's obligation misses: breached (hard) from the first instant after the
     end of its due date and not one instant before; a target becomes met-late."""
-    assume(late != "offer" or case["facts"]["complainant"] == "child")
+    assume(late not in ("offer", "update") or case["facts"]["complainant"] == "child")
     complaint, seen, late_at = run_schedule(data, case, late=late)
     assert late_at is not None
     final = {o.id: o for o in complaint.obligations(seen[-1] + timedelta(days=400))}

@@ -9,6 +9,7 @@ from transitions import Machine
 
 from complaint_workflow.docgen import all_routes
 from complaint_workflow.routes import Route, RouteDefinitionError
+from complaint_workflow.routes.machine import Guard
 
 ROUTES = all_routes()
 
@@ -70,7 +71,9 @@ class _Context:
 
 
 def _step(route: Route[Any], state: str, trigger: str, context: _Context) -> str:
-    patched = {n: (lambda ctx, n=n: ctx.answers[n]) for n in route.guards}
+    patched = {
+        n: Guard(n, g.reason, lambda ctx, n=n: ctx.answers[n]) for n, g in route.guards.items()
+    }
     original = dict(route.guards)
     route.guards.clear()  # type: ignore[attr-defined]
     route.guards.update(patched)  # type: ignore[attr-defined]

@@ -16,6 +16,7 @@ from .errors import (
     MissingDependencyError,
     NaiveDatetimeError,
     PolicyError,
+    RouteDefinitionError,
 )
 from .events import (
     Aspect,
@@ -54,10 +55,13 @@ from .events import (
 )
 from .feedback import (
     AskedToTakeForward,
+    ComplaintOpenedFromFeedback,
     Compliment,
     ComplimentPassedOn,
+    ComplimentRecorded,
     Feedback,
     FeedbackFiled,
+    FeedbackRecorded,
     TakeForwardAnswered,
 )
 from .obligations import Obligation, ObligationStatus
@@ -79,9 +83,11 @@ __all__ = [
     "Complaint",
     "ComplaintClosed",
     "ComplaintOpened",
+    "ComplaintOpenedFromFeedback",
     "ComplaintWorkflowError",
     "Compliment",
     "ComplimentPassedOn",
+    "ComplimentRecorded",
     "ConductReferred",
     "ContactMade",
     "ContactRestricted",
@@ -98,6 +104,7 @@ __all__ = [
     "FactualErrorCorrected",
     "Feedback",
     "FeedbackFiled",
+    "FeedbackRecorded",
     "ForwardedToCST",
     "HearingListed",
     "HearingMoved",
@@ -126,6 +133,7 @@ __all__ = [
     "Responded",
     "ResubmissionRequested",
     "Resubmitted",
+    "RouteDefinitionError",
     "TakeForwardAnswered",
     "Target",
     "Triaged",

@@ -5,17 +5,18 @@ returns a new complaint or raises :class:`~complaint_workflow.errors.EventReject
 changes nothing. Deadlines are never stored: :meth:`Complaint.obligations` derives them from
 the history, the policy and the calendar at the instant the caller passes in.
 
-Each event is planned as a list of ``(route, trigger)`` steps. Every step is looked up in its
-route's machine (:mod:`complaint_workflow.routes`) and its guards evaluated before anything is
-built; only when all are allowed is the new complaint made. So a refused guard, or one that
-raises, can never leave a route half-moved.
+Each event type has a plan (:mod:`complaint_workflow.plans`): a list of ``(route, trigger)``
+steps and the situation changes it makes. Every step is looked up in its route's machine
+(:mod:`complaint_workflow.routes`) and its guards evaluated before anything is built; only when
+all are allowed is the new complaint made. So a refused guard, or one that raises, can never
+leave a route half-moved.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, Final
 
@@ -24,31 +25,30 @@ import attrs
 from . import events as ev
 from .calendar import LONDON, WorkingDayCalendar, as_london
 from .errors import ComplaintWorkflowError, EventRejected
-from .obligations import (
-    RESPONSE_TARGETS,
-    Obligation,
-    derive_obligations,
-    eligibility_of,
-    six_month_limit_of,
-)
+from .gate import eligibility_of, finished
+from .obligations import Obligation, derive_forward_only, six_month_limit_of
 from .personal import PersonalDetails
+from .plans import (
+    PLANS,
+    STARTS,
+    Plan,
+    Refused,
+    Step,
+    follow_ups,
+    next_situation,
+    route_states,
+    states_dict,
+)
 from .policy import Policy
 from .routes import ROUTES
-from .situation import Context, Delay, Eligibility, RouteStates, Situation
+from .sequence import Timeline
+from .situation import Context, Eligibility, RouteStates, Situation
 
 __all__ = ["Complaint"]
 
 log = logging.getLogger("complaint_workflow")
 
 _NEW: Final = "(new)"
-
-Step = tuple[str, str]
-Changes = dict[str, Any]
-
-
-class _Refused(Exception):
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
 
 
 @attrs.frozen(repr=False)
@@ -69,13 +69,25 @@ class Complaint:
 
     situation: Situation
     policy: Policy
-    history: tuple[ev.Event, ...]
+    history: Sequence[ev.Event]
+    """Every event, oldest first: an immutable sequence (appending to it is O(1))."""
     personal: PersonalDetails | None = attrs.field(default=None)
     calendar: WorkingDayCalendar = attrs.field(
         factory=WorkingDayCalendar.england_and_wales, eq=False
     )
-    earlier_policies: tuple[Policy, ...] = attrs.field(default=(), eq=False)
-    """Policies the complaint was under before a :class:`PolicyChanged` (for its JSON)."""
+    eras: tuple[tuple[Policy, datetime], ...] = attrs.field(default=(), eq=False)
+    """Each policy the complaint has been under, with the instant it came into force."""
+    _event_ids: dict[str, int] = attrs.field(factory=dict, eq=False)
+    # event_id -> version, shared by every later version of this complaint (append-only;
+    # each lookup is checked against this version's own history).
+    _snapshots: Timeline[tuple[int, Situation]] = attrs.field(factory=Timeline, eq=False)
+    # (version, situation) every SNAPSHOT_EVERY events: obligations at an earlier instant
+    # replay at most that many events instead of the whole prefix.
+
+    @property
+    def earlier_policies(self) -> tuple[Policy, ...]:
+        """Policies the complaint was under before a :class:`PolicyChanged` (for its JSON)."""
+        return tuple(p for p, _ in self.eras[:-1])
 
     def __repr__(self) -> str:
         return (
@@ -162,12 +174,16 @@ class Complaint:
         )
         if opened.version not in (None, 1):
             raise EventRejected(_NEW, opened.name, "the opening event must be version 1")
+        opened = attrs.evolve(opened, version=1)
         complaint = cls(
             situation=situation,
             policy=policy,
-            history=(attrs.evolve(opened, version=1),),
+            history=Timeline((opened,)),
             personal=personal,
             calendar=calendar,
+            eras=((policy, at),),
+            event_ids={} if opened.event_id is None else {opened.event_id: 1},
+            snapshots=Timeline(((1, situation),)),
         )
         log.debug("opened complaint %s under %s", opened.complaint_id, policy.id)
         return complaint
@@ -268,7 +284,7 @@ class Complaint:
     @property
     def finished(self) -> bool:
         """Whether the complaint has reached an end: closed, answered, resolved or refused."""
-        return _finished(self.situation)
+        return finished(self.situation)
 
     def obligations(self, at: datetime) -> tuple[Obligation, ...]:
         """Every obligation and its status at the aware instant ``at``.
@@ -278,16 +294,47 @@ class Complaint:
         """
         instant = as_london(at, "at")
         if instant >= self.situation.last_at:  # type: ignore[operator]
-            situation, policy = self.situation, self.policy
-        else:
-            prefix = [e for e in self.history if e.at <= instant]
-            if not prefix:
-                return ()
-            earlier = Complaint.replay(
-                prefix, policies={self.policy.id: self.policy}, calendar=self.calendar
-            )
-            situation, policy = earlier.situation, earlier.policy
-        return derive_obligations(situation, policy, self.calendar, instant)
+            return derive_forward_only(self.situation, self.eras, self.calendar, instant)
+        earlier = self.as_of(instant)
+        if earlier is None:
+            return ()
+        return derive_forward_only(earlier.situation, earlier.eras, self.calendar, instant)
+
+    def as_of(self, at: datetime) -> Complaint | None:
+        """The complaint as it stood at the aware instant ``at`` (``None`` before it opened).
+
+        Replays at most a few events from the nearest kept snapshot, never the whole prefix.
+        """
+        instant = as_london(at, "at")
+        history = self.history
+        # The number of events that had happened by ``instant`` (times never decrease).
+        lo, hi = 0, len(history)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if history[mid].at <= instant:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo == 0:
+            return None
+        if lo == len(history):
+            return self
+        version, situation = _latest_snapshot(self._snapshots, lo)
+        eras = tuple((p, t) for p, t in self.eras if t <= instant) or self.eras[:1]
+        earlier = Complaint(
+            situation=situation,
+            policy=eras[-1][0],
+            history=_prefix(history, version),
+            personal=self.personal,
+            calendar=self.calendar,
+            eras=tuple((p, t) for p, t in eras if t <= situation.last_at) or eras[:1],  # type: ignore[operator]
+            event_ids={},
+            snapshots=Timeline(),
+        )
+        known = {p.id: p for p, _ in self.eras}
+        for index in range(version, lo):
+            earlier = earlier._applied(history[index], known)
+        return earlier
 
     # ----------------------------------------------------------------- applying
 
@@ -298,7 +345,38 @@ class Complaint:
         than the previous event, a version that is not the next one, and any event the routes
         do not allow in their current states.
         """
-        if isinstance(event, ev.ComplaintOpened) or not isinstance(event, tuple(_PLANS)):
+        plan: Plan[Any] | None = PLANS.get(type(event))
+        if plan is None:
+            raise EventRejected(self.state, _name(event), "not an event for a complaint")
+        if event.event_id is not None:
+            seen = self._seen(event.event_id)
+            if seen is not None:
+                if _same_content(seen, event):
+                    return self  # a re-delivered event: applied once already
+                raise EventRejected(
+                    self.state,
+                    event.name,
+                    f"event_id {_short(event.event_id)} is already in the history "
+                    f"(version {seen.version}) with other content",
+                )
+        return self._applied(event, policies)
+
+    def _seen(self, event_id: str) -> ev.Event | None:
+        """The event with this id in this complaint's history, or ``None``."""
+        history = self.history
+        version = self._event_ids.get(event_id)
+        if version is not None and version <= len(history):
+            found = history[version - 1]
+            if found.event_id == event_id:
+                return found
+        if version is None:
+            return None
+        # Another version of this complaint (a branch) used the id: look in this one's own.
+        return next((e for e in history if e.event_id == event_id), None)
+
+    def _applied(self, event: ev.Event, policies: Mapping[str, Policy] | None) -> Complaint:
+        plan: Plan[Any] | None = PLANS.get(type(event))
+        if plan is None:  # pragma: no cover - apply checked it
             raise EventRejected(self.state, _name(event), "not an event for a complaint")
         expected = check_next_event(self.state, self.history, event)
         event = attrs.evolve(event, version=expected, at=_fixed_offset(event.at))
@@ -307,25 +385,34 @@ class Complaint:
         policy = self.policy
         if isinstance(event, ev.PolicyChanged):
             policy = _resolve(event.policy_id, dict(policies or {}), self.state, name)
-        context = self._context(event, policy)
+        context = Context(self.situation, event, policy, self.calendar)
         try:
-            steps = _PLANS[type(event)](context)
-            states = self._run(steps, context)
-            changes = _UPDATES.get(type(event), _no_update)(context)
-        except _Refused as refused:
+            states = self._run(plan, plan.steps(context, event), context)
+            changes = plan.changes(context, event)
+            more = follow_ups(states, self.situation, changes)
+            if more:
+                states = self._run(None, more, context, states)
+        except Refused as refused:
             raise EventRejected(self.state, name, refused.reason) from None
         except ComplaintWorkflowError as exc:  # e.g. a date outside the calendar
             raise EventRejected(self.state, name, str(exc)) from None
-        situation = attrs.evolve(self.situation, states=states, last_at=at, **changes)
+        situation = next_situation(self.situation, route_states(states), at, changes)
         log.debug("complaint %s: %s applied (version %d)", self.id, name, expected)
-        return attrs.evolve(
-            self,
+        ids = self._event_ids
+        if event.event_id is not None:
+            ids[event.event_id] = expected
+        snapshots = self._snapshots
+        if expected % SNAPSHOT_EVERY == 0:
+            snapshots = snapshots.appended((expected, situation))
+        return Complaint(  # every field given: cheaper than attrs.evolve, the same value
             situation=situation,
             policy=policy,
-            history=(*self.history, event),
-            earlier_policies=self.earlier_policies
-            if policy is self.policy
-            else (*self.earlier_policies, self.policy),
+            history=_appended(self.history, event),
+            personal=self.personal,
+            calendar=self.calendar,
+            eras=self.eras if policy is self.policy else (*self.eras, (policy, at)),
+            event_ids=ids,
+            snapshots=snapshots,
         )
 
     def change_policy(self, policy: Policy, at: datetime) -> Complaint:
@@ -334,22 +421,34 @@ class Complaint:
             ev.PolicyChanged(at=at, policy_id=policy.id), policies={policy.id: policy}
         )
 
-    def _context(self, event: ev.Event, policy: Policy | None = None) -> _Ctx:
-        return _Ctx(self.situation, event, policy or self.policy, self.calendar)
+    def _context(self, event: ev.Event, policy: Policy | None = None) -> Context:
+        return Context(self.situation, event, policy or self.policy, self.calendar)
 
-    def _run(self, steps: list[Step], context: _Ctx) -> RouteStates:
-        states = attrs.asdict(self.situation.states)
-        for route, trigger in steps:
+    def _run(
+        self,
+        plan: Plan[Any] | None,
+        steps: list[Step],
+        context: Context,
+        states: dict[str, str | None] | None = None,
+    ) -> dict[str, str | None]:
+        """The routes' states after ``steps``, each looked up and guarded; refuses, changes
+        nothing. ``plan`` (when given) must have declared every step it takes."""
+        states = states_dict(self.situation.states) if states is None else states
+        for step in steps:
+            assert plan is None or step in plan.moves, (
+                f"{step} is not among {plan.event.name}'s moves"
+            )
+            route, trigger = step
             current = states[route]
             if current is None:
-                raise _Refused(f"the {route.replace('_', ' ')} route has not started")
+                raise Refused(f"the {route.replace('_', ' ')} route has not started")
             result = ROUTES[route].step(current, trigger, context)
             if not isinstance(result, str):
-                raise _Refused(result.reason)
+                raise Refused(result.reason)
             states[route] = result
             if route == "intake" and result != current:
-                states.update(_activate(result, context))
-        return RouteStates(**states)
+                states.update(STARTS.get(result, {}))
+        return states
 
     # ----------------------------------------------------------------- JSON
 
@@ -373,9 +472,6 @@ class Complaint:
         return complaint_from_json(text, policies=policies, calendar=calendar)
 
 
-_Ctx = Context
-
-
 def _fixed_offset(at: datetime) -> datetime:
     """The same instant on London's wall clock, with a fixed UTC offset.
 
@@ -397,7 +493,51 @@ def _name(event: object) -> str:
     return str(getattr(type(event), "name", type(event).__name__))
 
 
-def check_next_event(state: str, history: tuple[ev.Event, ...], event: ev.Event) -> int:
+SNAPSHOT_EVERY: Final = 4
+"""Keep the situation every this many events (see :meth:`Complaint.as_of`)."""
+
+
+def _latest_snapshot(
+    snapshots: Sequence[tuple[int, Situation]], before: int
+) -> tuple[int, Situation]:
+    """The last snapshot taken at or before version ``before``."""
+    lo, hi = 0, len(snapshots)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if snapshots[mid][0] <= before:
+            lo = mid + 1
+        else:
+            hi = mid
+    return snapshots[lo - 1]
+
+
+def _appended(history: Sequence[ev.Event], event: ev.Event) -> Timeline[ev.Event]:
+    if isinstance(history, Timeline):
+        return history.appended(event)
+    return Timeline((*history, event))
+
+
+def _prefix(history: Sequence[ev.Event], n: int) -> Timeline[ev.Event]:
+    if isinstance(history, Timeline):
+        return history.prefix(n)
+    return Timeline(history[:n])
+
+
+def _same_content(stored: ev.Event, incoming: ev.Event) -> bool:
+    """Whether a re-delivered event says what the stored one said (its version and the
+    zone its time is written in aside)."""
+    if type(stored) is not type(incoming) or stored.at != incoming.at:
+        return False
+    if incoming.version is not None and incoming.version != stored.version:
+        return False
+    return attrs.evolve(incoming, version=stored.version, at=stored.at) == stored
+
+
+def _short(text: str) -> str:
+    return repr(text) if len(text) <= 40 else repr(text[:37] + "...")
+
+
+def check_next_event(state: str, history: Sequence[ev.Event], event: ev.Event) -> int:
     """The version ``event`` takes after ``history``; :class:`EventRejected` if it cannot.
 
     Shared by every event-sourced value: an aware time, not earlier than the previous event,
@@ -461,335 +601,3 @@ def _check_opening(opened: ev.ComplaintOpened, calendar: WorkingDayCalendar) -> 
     except ComplaintWorkflowError as exc:
         return str(exc)
     return ""
-
-
-def _activate(intake: str, context: _Ctx) -> dict[str, str]:
-    """Routes that start when the intake gate hands the complaint over."""
-    s = context.situation
-    if intake == "procedure":
-        court_needed = s.case_ongoing and (
-            s.complainant == "child"
-            or (
-                s.hearing is not None
-                and bool({"professional-judgement", "factual-error"} & set(s.aspects))
-            )
-        )
-        return {"procedure": "awaiting-contact", "court": "due" if court_needed else "not-needed"}
-    if intake == "outside-procedure":
-        return {"outside": "awaiting-response"}
-    if intake == "quick-fix":
-        return {"quick_fix": "offered"}
-    return {}
-
-
-# --------------------------------------------------------------------- plans
-
-
-def _refuse(reason: str) -> _Refused:
-    return _Refused(reason)
-
-
-def _intake_then(ctx: _Ctx, handoff: str, then: list[Step]) -> list[Step]:
-    """Steps that first hand the complaint over at the gate when it is still there."""
-    if ctx.situation.states.intake == "with-cst":
-        return [("intake", handoff), *then]
-    return then
-
-
-def _plan_contact(ctx: _Ctx) -> list[Step]:
-    if ctx.situation.states.intake == "received":
-        raise _refuse("the complaint must reach the Customer Service Team first (§4.2)")
-    return _intake_then(ctx, "accept", [("procedure", "contact")])
-
-
-def _plan_exceptional(ctx: _Ctx) -> list[Step]:
-    event = ctx.event
-    assert isinstance(event, ev.ExceptionalCircumstancesDecided)
-    decision = "accept_exceptional" if event.accepted else "decline_exceptional"
-    return _intake_then(ctx, "review_exceptional", [("intake", decision)])
-
-
-def _plan_respond(ctx: _Ctx) -> list[Step]:
-    s = ctx.situation
-    if s.states.procedure is not None:
-        return [("procedure", "respond")]
-    if s.states.outside is not None:
-        return [("outside", "respond")]
-    if s.states.intake in ("received", "with-cst"):
-        return [("intake", "route_outside"), ("outside", "respond")]
-    raise _refuse(f"no response is owed while intake is '{s.states.intake}'")
-
-
-def _plan_assess(ctx: _Ctx) -> list[Step]:
-    event = ctx.event
-    assert isinstance(event, ev.Assessed)
-    steps: list[Step] = [("procedure", "assess")]
-    s = ctx.situation
-    court_aspect = {"professional-judgement", "factual-error"} & set(event.aspects)
-    if court_aspect and s.case_ongoing and s.states.court == "not-needed":
-        steps.append(("court", "require"))
-    return steps
-
-
-def _plan_triage(ctx: _Ctx) -> list[Step]:
-    event = ctx.event
-    assert isinstance(event, ev.Triaged)
-    trigger = "triage_early" if event.route == "early-resolution" else "triage_investigation"
-    if ctx.situation.states.procedure == "early-resolution" and event.route == "investigation":
-        trigger = "escalate"
-    return [("procedure", trigger)]
-
-
-def _plan_correction(ctx: _Ctx) -> list[Step]:
-    steps: list[Step] = [("procedure", "correct_factual_error")]
-    if ctx.situation.states.court == "due" and "factual-error" in ctx.situation.aspects:
-        steps.append(("court", "correct_error"))
-    return steps
-
-
-def _plan_close(ctx: _Ctx) -> list[Step]:
-    if ctx.situation.states.court == "due":
-        raise _refuse("the court must be notified before the complaint closes (§4.6, §5.4)")
-    return [("procedure", "close"), ("court", "finish")]
-
-
-def _plan_restrict(ctx: _Ctx) -> list[Step]:
-    event = ctx.event
-    assert isinstance(event, ev.ContactRestricted)
-    if not event.complainant_told:
-        raise _refuse("the complainant must be told of a decision to limit contact (§3.4)")
-    if event.restriction == "refused":
-        return [("intake", "refuse")]
-    if _finished(ctx.situation):
-        raise _refuse("the complaint has ended")
-    return []
-
-
-def _plan_delay(ctx: _Ctx) -> list[Step]:
-    s = ctx.situation
-    if s.states.procedure is not None:
-        return [("procedure", "send_delay_update")]
-    if s.states.outside is not None:
-        return [("outside", "send_delay_update")]
-    if s.states.intake in ("received", "with-cst"):
-        return []
-    raise _refuse("no response is owed to delay")
-
-
-def _plan_hearing(ctx: _Ctx) -> list[Step]:
-    event = ctx.event
-    s = ctx.situation
-    if isinstance(event, ev.HearingListed) and s.hearing is not None:
-        raise _refuse("a hearing is already listed; move or vacate it")
-    if isinstance(event, ev.HearingMoved | ev.HearingVacated) and s.hearing is None:
-        raise _refuse("no hearing is listed; list one first")
-    if isinstance(event, ev.HearingMoved) and event.hearing == s.hearing:
-        raise _refuse("the hearing is already listed on that date")
-    if isinstance(event, ev.HearingListed | ev.HearingMoved):
-        if not isinstance(event.hearing, date) or isinstance(event.hearing, datetime):
-            raise _refuse("hearing must be a date")
-        if event.hearing < as_london(event.at).date():
-            raise _refuse("the next hearing must not be in the past")
-        court_reason = s.complainant == "child" or bool(
-            {"professional-judgement", "factual-error"} & set(s.aspects)
-        )
-        if court_reason and s.states.court == "not-needed":
-            return [("court", "require")]
-    return []
-
-
-def _plan_policy(ctx: _Ctx) -> list[Step]:
-    if _finished(ctx.situation):
-        raise _refuse("the complaint has ended; its policy can no longer change")
-    return []
-
-
-def _fixed(*steps: Step) -> Callable[[_Ctx], list[Step]]:
-    def plan(ctx: _Ctx) -> list[Step]:
-        return list(steps)
-
-    return plan
-
-
-def _finished(s: Situation) -> bool:
-    st = s.states
-    if st.procedure is not None:
-        return st.procedure == "closed"
-    if st.outside is not None:
-        return st.outside == "responded"
-    return st.intake in ("resolved-quickly", "repeated", "not-taken-forward", "refused")
-
-
-_PLANS: dict[type[ev.Event], Callable[[_Ctx], list[Step]]] = {
-    ev.ForwardedToCST: _fixed(("intake", "forward")),
-    ev.ResubmissionRequested: _fixed(("intake", "request_resubmission")),
-    ev.Resubmitted: _fixed(("intake", "resubmit")),
-    ev.ContactRestricted: _plan_restrict,
-    ev.RepeatedComplaintLinked: _fixed(("intake", "link_repeated")),
-    ev.ChallengeNotTakenForward: _fixed(("intake", "decline_challenge")),
-    ev.ExceptionalCircumstancesDecided: _plan_exceptional,
-    ev.QuickFixOffered: _fixed(("intake", "offer_quick_fix")),
-    ev.QuickFixResponded: _fixed(("quick_fix", "respond")),
-    ev.QuickFixAccepted: _fixed(("quick_fix", "accept"), ("intake", "resolve_quick_fix")),
-    ev.QuickFixEscalated: _fixed(("quick_fix", "escalate"), ("intake", "escalate_quick_fix")),
-    ev.ContactMade: _plan_contact,
-    ev.Assessed: _plan_assess,
-    ev.Triaged: _plan_triage,
-    ev.ConductReferred: _fixed(("procedure", "refer_conduct")),
-    ev.ProviderResponseAgreed: _fixed(("procedure", "agree_provider_response")),
-    ev.FactualErrorCorrected: _plan_correction,
-    ev.CourtNotified: _fixed(("court", "notify")),
-    ev.CourtUpdated: _fixed(("court", "update")),
-    ev.DelayUpdateSent: _plan_delay,
-    ev.Responded: _plan_respond,
-    ev.ComplaintClosed: _plan_close,
-    ev.HearingListed: _plan_hearing,
-    ev.HearingMoved: _plan_hearing,
-    ev.HearingVacated: _plan_hearing,
-    ev.MeetingOffered: _fixed(("child", "offer")),
-    ev.MeetingHeld: _fixed(("child", "hold")),
-    ev.MeetingDeclined: _fixed(("child", "decline")),
-    ev.PolicyChanged: _plan_policy,
-}
-
-# --------------------------------------------------------------------- situation updates
-
-
-def _no_update(ctx: _Ctx) -> Changes:
-    return {}
-
-
-def _with_done(s: Situation, *acts: str, at: datetime) -> Changes:
-    """The ``done`` field with each act recorded at ``at`` (the first time only)."""
-    done = s.done
-    for name in acts:
-        if not any(existing == name for existing, _ in done):
-            done = (*done, (name, at))
-    return {"done": done}
-
-
-def _done(act: str) -> Callable[[_Ctx], Changes]:
-    def update(ctx: _Ctx) -> Changes:
-        return _with_done(ctx.situation, act, at=ctx.event.at)
-
-    return update
-
-
-def _update_corrected(ctx: _Ctx) -> Changes:
-    s = ctx.situation
-    acts = ["factual-error-corrected"]
-    only_errors = s.complainant != "child" and "professional-judgement" not in s.aspects
-    if s.states.court == "due" and only_errors:
-        acts.append("court-notification")  # §4.7: corrected stands for told
-    return _with_done(s, *acts, at=ctx.event.at)
-
-
-def _update_resubmitted(ctx: _Ctx) -> Changes:
-    at = ctx.event.at  # a re-submission is a new receipt, made to the CST itself
-    return {"receipt_at": at, **_with_done(ctx.situation, "forward-to-cst", at=at)}
-
-
-def _update_assessed(ctx: _Ctx) -> Changes:
-    event = ctx.event
-    assert isinstance(event, ev.Assessed)
-    return {"aspects": event.aspects, "serious_conduct": event.serious_conduct}
-
-
-def _update_triaged(ctx: _Ctx) -> Changes:
-    event = ctx.event
-    assert isinstance(event, ev.Triaged)
-    return {"triage": event.route, **_with_done(ctx.situation, "triage", at=event.at)}
-
-
-def _update_referred(ctx: _Ctx) -> Changes:
-    event = ctx.event
-    assert isinstance(event, ev.ConductReferred)
-    return {"conduct_referred_to": event.to}
-
-
-def _update_provider(ctx: _Ctx) -> Changes:
-    event = ctx.event
-    assert isinstance(event, ev.ProviderResponseAgreed)
-    return {"provider_response": "joint" if event.joint else "separate"}
-
-
-def _update_restricted(ctx: _Ctx) -> Changes:
-    event = ctx.event
-    assert isinstance(event, ev.ContactRestricted)
-    return {"contact_restriction": event.restriction}
-
-
-def _update_repeated(ctx: _Ctx) -> Changes:
-    event = ctx.event
-    assert isinstance(event, ev.RepeatedComplaintLinked)
-    return {"linked_to": event.earlier_complaint_id}
-
-
-def _update_hearing(ctx: _Ctx) -> Changes:
-    event = ctx.event
-    hearing: date | None = getattr(event, "hearing", None)  # None: the hearing was vacated
-    ongoing = ctx.situation.case_ongoing or hearing is not None
-    return {"hearing": hearing, "hearing_known_at": event.at, "case_ongoing": ongoing}
-
-
-def _update_delay(ctx: _Ctx) -> Changes:
-    event = ctx.event
-    assert isinstance(event, ev.DelayUpdateSent)
-    if not isinstance(event.new_expected, date) or isinstance(event.new_expected, datetime):
-        raise _refuse("new_expected must be a date")
-    owed = {o.id: o for o in derive_obligations(ctx.situation, ctx.policy, ctx.calendar, event.at)}
-    target = event.obligation or next((t for t in RESPONSE_TARGETS if t in owed), None)
-    if target is None or target not in owed:
-        raise _refuse(f"no obligation {target or 'to respond'!r} is owed now")
-    if owed[target].met_at is not None:
-        raise _refuse(f"obligation {target!r} has already been met")
-    if event.new_expected <= owed[target].due:
-        raise _refuse(
-            f"the new expected date must be after the due date {owed[target].due.isoformat()}"
-        )
-    delay = Delay(obligation=target, sent_at=event.at, until=event.new_expected)
-    return {"delays": (*ctx.situation.delays, delay)}
-
-
-def _update_meeting_held(ctx: _Ctx) -> Changes:
-    """A child's meeting after the hearing then listed owes the court an update (§5.4)."""
-    s = ctx.situation
-    held_on = as_london(ctx.event.at).date()
-    changes = _with_done(s, "meeting", at=ctx.event.at)
-    if s.hearing is not None and held_on > s.hearing and s.meeting_after_hearing is None:
-        changes["meeting_after_hearing"] = held_on
-    return changes
-
-
-def _update_policy(ctx: _Ctx) -> Changes:
-    return {"policy_id": ctx.policy.id}
-
-
-_UPDATES: dict[type[ev.Event], Callable[[_Ctx], Changes]] = {
-    ev.ForwardedToCST: _done("forward-to-cst"),
-    ev.Resubmitted: _update_resubmitted,
-    ev.ContactRestricted: _update_restricted,
-    ev.RepeatedComplaintLinked: _update_repeated,
-    ev.ExceptionalCircumstancesDecided: _done("exceptional-decision"),
-    ev.QuickFixEscalated: _done("quick-fix-escalation"),
-    ev.ContactMade: _done("contact"),
-    ev.Assessed: _update_assessed,
-    ev.Triaged: _update_triaged,
-    ev.ConductReferred: _update_referred,
-    ev.ProviderResponseAgreed: _update_provider,
-    ev.FactualErrorCorrected: _update_corrected,
-    ev.CourtNotified: _done("court-notification"),
-    ev.CourtUpdated: _done("court-update"),
-    ev.DelayUpdateSent: _update_delay,
-    ev.Responded: _done("response"),
-    ev.ComplaintClosed: _done("closed"),
-    ev.HearingListed: _update_hearing,
-    ev.HearingMoved: _update_hearing,
-    ev.HearingVacated: _update_hearing,
-    ev.MeetingOffered: _done("meeting-offered"),
-    ev.MeetingHeld: _update_meeting_held,
-    ev.MeetingDeclined: _done("meeting-declined"),
-    ev.PolicyChanged: _update_policy,
-}
-
-assert set(_PLANS) == set(ev.EVENT_TYPES.values()) - {ev.ComplaintOpened}

@@ -38,6 +38,8 @@ class Scenario:
     facts: dict[str, Any]
     events: tuple[ev.Event, ...]
     look_at: datetime | None = None
+    meanwhile: datetime | None = None
+    """An instant before the end worth a look too (e.g. while a delay update extends a date)."""
 
     def run(self, policy: Policy | str) -> Complaint:
         """The complaint after every event, under ``policy``."""
@@ -98,6 +100,7 @@ SCENARIOS: tuple[Scenario, ...] = (
             _written(at(2024, 10, 10, 15)),
             ev.ComplaintClosed(at=at(2024, 10, 11, 9)),
         ),
+        meanwhile=at(2024, 9, 24, 10),
     ),
     Scenario(
         "Passed on and contacted late: a breach",
@@ -234,18 +237,36 @@ def run_demo(out: TextIO, policies: Sequence[str] = Policy.builtin_ids()) -> Non
         replayed = Complaint.open(policy=policies[0], **scenario.facts)
         rows = []
         for event in scenario.events:
+            before = replayed
             replayed = replayed.apply(event)
-            rows.append([_instant(event.at), event.name, replayed.state])
+            rows.append([_instant(event.at), _event_name(event, before), replayed.state])
         write(_indent(text_table(["when", "event", "then"], rows)) + "\n")
-        look = scenario.look_at or first.last_at
-        write(f"   obligations at {_instant(look)}:\n")
-        ids: list[str] = []
-        owed = {p: {o.id: o for o in c.obligations(look)} for p, c in runs.items()}
-        for p in policies:
-            ids += [i for i in owed[p] if i not in ids]
-        table = [[i, *(_cell(owed[p].get(i)) for p in policies)] for i in ids]
-        write(_indent(text_table(["obligation", *policies], table)) + "\n")
+        if scenario.meanwhile is not None:
+            _obligations_at(write, runs, policies, scenario.meanwhile)
+        _obligations_at(write, runs, policies, scenario.look_at or first.last_at)
     _demo_beside(write)
+
+
+def _event_name(event: ev.Event, before: Complaint) -> str:
+    """The event's name; a response in the procedure says it signposts the PHSO (§4.11)."""
+    if isinstance(event, ev.Responded) and before.situation.states.procedure is not None:
+        return f"{event.name} ({event.method}; PHSO via an MP signposted)"
+    return event.name
+
+
+def _obligations_at(
+    write: Callable[[str], object],
+    runs: dict[str, Complaint],
+    policies: Sequence[str],
+    look: datetime,
+) -> None:
+    write(f"   obligations at {_instant(look)}:\n")
+    ids: list[str] = []
+    owed = {p: {o.id: o for o in c.obligations(look)} for p, c in runs.items()}
+    for p in policies:
+        ids += [i for i in owed[p] if i not in ids]
+    table = [[i, *(_cell(owed[p].get(i)) for p in policies)] for i in ids]
+    write(_indent(text_table(["obligation", *policies], table)) + "\n")
 
 
 def _cell(obligation: Any) -> str:
@@ -282,7 +303,9 @@ def _demo_beside(write: Callable[[str], object]) -> None:
     form = form.apply(AskedToTakeForward(at=at(2024, 6, 4))).apply(
         TakeForwardAnswered(at=at(2024, 6, 5), yes=True)
     )
-    linked = form.open_complaint(complaint_id="FROM-F-2", complainant="adult", at=at(2024, 6, 5))
+    form, linked = form.open_complaint(
+        complaint_id="FROM-F-2", complainant="adult", at=at(2024, 6, 5)
+    )
     write(
         f"   feedback F-2 {form.state}: opened {linked.id} linked to {linked.situation.linked_to};"
         f" first obligation {linked.obligations(linked.last_at)[0].id} due "

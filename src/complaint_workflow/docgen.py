@@ -1,4 +1,4 @@
-"""Generated sections of ``docs/``: tables rendered from the policies (and, later, the routes).
+"""Generated sections of ``docs/``: tables rendered from the policies, the routes and the plans.
 
 A generated section sits between ``<!-- BEGIN GENERATED: name -->`` and
 ``<!-- END GENERATED: name -->`` in a Markdown page; the prose around it is written by hand.
@@ -151,8 +151,24 @@ def guards_table() -> str:
     rows = []
     for route in all_routes().values():
         for name, guard in route.guards.items():
-            rows.append([f"`{route.name}`", f"`{name}`", " ".join((guard.__doc__ or "").split())])
+            rows.append([f"`{route.name}`", f"`{name}`", guard.reason])
     return markdown_table(["route", "guard", "rule (also the rejection reason)"], rows)
+
+
+def plans_table() -> str:
+    """Every complaint event type and the route steps its plan may take, from ``plans.py``."""
+    from .plans import FOLLOW_UPS, PLANS, STARTS
+
+    rows = []
+    for plan in PLANS.values():
+        steps = "; ".join(f"`{route}.{trigger}`" for route, trigger in plan.listed_moves())
+        rows.append([f"`{plan.event.__name__}`", steps or "no move", plan.when or "—"])
+    for (route, trigger), when in FOLLOW_UPS:
+        rows.append(["(any event)", f"`{route}.{trigger}`", when])
+    for state, started in STARTS.items():
+        routes = ", ".join(f"`{r}` at `{s}`" for r, s in started.items())
+        rows.append([f"(intake reaches `{state}`)", f"starts {routes}", "—"])
+    return markdown_table(["event", "steps it may take", "when"], rows)
 
 
 def coverage_counts() -> str:
@@ -185,6 +201,7 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "policies-parameters": policies_parameters,
     "policies-rules": policies_rules,
     "route-guards": guards_table,
+    "route-plans": plans_table,
     **_route_sections(),
 }
 """Every generated section by name."""

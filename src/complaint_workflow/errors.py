@@ -15,6 +15,7 @@ __all__ = [
     "MissingDependencyError",
     "NaiveDatetimeError",
     "PolicyError",
+    "RouteDefinitionError",
 ]
 
 
@@ -59,6 +60,15 @@ class PolicyError(ComplaintWorkflowError, ValueError):
     """A policy (a TOML file or an ``evolve``) is not valid.
 
     The message names the file, the key and what was expected; fix that key.
+    """
+
+
+class RouteDefinitionError(ComplaintWorkflowError, ValueError):
+    """A route's declaration is structurally wrong (raised when it is declared, never later).
+
+    The message names the route and the offending states, transitions or guards; fix the
+    declaration (every state named must be declared, one initial state, nothing leaves a final
+    state, every state reachable and able to reach a final state).
     """
 
 

@@ -137,10 +137,14 @@ class ContactRestricted(Event):
 
 @attrs.frozen(kw_only=True)
 class RepeatedComplaintLinked(Event):
-    """A repeated complaint about an issue already answered: linked, not reinvestigated (§4.1)."""
+    """A repeated complaint about an issue already answered: linked, not reinvestigated (§4.1).
+
+    The complainant must be told it will not be reinvestigated (``told_not_reinvestigated``).
+    """
 
     name: ClassVar[str] = "repeated-complaint-linked"
     earlier_complaint_id: str
+    told_not_reinvestigated: bool = True
 
 
 @attrs.frozen(kw_only=True)

@@ -12,30 +12,56 @@ including complimentary comments written on a feedback form. They are reported q
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Final, Literal, TypeAlias
 
 import attrs
 
 from .calendar import WorkingDayCalendar, as_london
 from .complaint import Complaint, check_next_event
-from .errors import EventRejected
+from .errors import ComplaintWorkflowError, EventRejected, InvalidInputError
 from .events import ComplainantKind, Event
 from .personal import PersonalDetails
 from .policy import Policy
-from .routes.machine import Route
+from .routes.machine import Route, guard
+
+FormKind: TypeAlias = Literal["adult", "older-child", "younger-child"]
+"""Which feedback form: for adults, older children or younger children."""
+ComplimentSource: TypeAlias = Literal["service-user", "professional"]
+"""Who paid the compliment (§6.2, §6.3)."""
 
 __all__ = [
+    "COMPLIMENT_EVENT_TYPES",
+    "FEEDBACK_EVENT_TYPES",
     "AskedToTakeForward",
+    "ComplaintOpenedFromFeedback",
     "Compliment",
     "ComplimentPassedOn",
+    "ComplimentRecorded",
     "Feedback",
     "FeedbackFiled",
+    "FeedbackRecorded",
     "TakeForwardAnswered",
 ]
 
 
 # --------------------------------------------------------------------- events
+
+
+@attrs.frozen(kw_only=True)
+class FeedbackRecorded(Event):
+    """A feedback form was received and recorded: the first event of its history."""
+
+    name: ClassVar[str] = "feedback-recorded"
+    feedback_id: str
+    form: FormKind = "adult"
+    dissatisfied: bool = False
+    complimentary: bool = False
+    reachable: bool = False
+    """Whether the person left a way to reach them (a fact of the form, kept in its history
+    even when the personal details are left out or erased)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -54,10 +80,29 @@ class TakeForwardAnswered(Event):
 
 
 @attrs.frozen(kw_only=True)
+class ComplaintOpenedFromFeedback(Event):
+    """The complaint the person asked for was opened, linked to the form (once, never before
+    the "yes")."""
+
+    name: ClassVar[str] = "complaint-opened-from-feedback"
+    complaint_id: str
+
+
+@attrs.frozen(kw_only=True)
 class FeedbackFiled(Event):
     """The feedback was recorded and learned from; nobody is contacted."""
 
     name: ClassVar[str] = "feedback-filed"
+
+
+@attrs.frozen(kw_only=True)
+class ComplimentRecorded(Event):
+    """A compliment was received and recorded (§6.1): the first event of its history."""
+
+    name: ClassVar[str] = "compliment-recorded"
+    compliment_id: str
+    source: ComplimentSource
+    via_feedback_form: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -67,9 +112,26 @@ class ComplimentPassedOn(Event):
     name: ClassVar[str] = "compliment-passed-on"
 
 
-@attrs.frozen(kw_only=True)
-class _Received(Event):
-    name: ClassVar[str] = "received"
+FEEDBACK_EVENT_TYPES: Final[dict[str, type[Event]]] = {
+    cls.name: cls
+    for cls in (
+        FeedbackRecorded,
+        AskedToTakeForward,
+        TakeForwardAnswered,
+        ComplaintOpenedFromFeedback,
+        FeedbackFiled,
+    )
+}
+"""Every feedback event type by its name (the ``type`` of its JSON)."""
+
+COMPLIMENT_EVENT_TYPES: Final[dict[str, type[Event]]] = {
+    cls.name: cls for cls in (ComplimentRecorded, ComplimentPassedOn)
+}
+"""Every compliment event type by its name."""
+
+FEEDBACK_SCHEMA: Final = "complaint-workflow/feedback"
+COMPLIMENT_SCHEMA: Final = "complaint-workflow/compliment"
+SCHEMA_VERSION: Final = 1
 
 
 # --------------------------------------------------------------------- machines
@@ -80,18 +142,20 @@ class _FeedbackContext:
     feedback: Feedback
 
 
-def _reachable_and_dissatisfied(ctx: _FeedbackContext) -> bool:
-    """only a form that expresses dissatisfaction, from someone who can be reached, is followed
-    up (anonymous feedback is never followed up)"""
+@guard(
+    "only a form that expresses dissatisfaction, from someone who can be reached, is "
+    "followed up (anonymous feedback is never followed up)"
+)
+def reachable_and_dissatisfied(ctx: _FeedbackContext) -> bool:
     return ctx.feedback.dissatisfied and not ctx.feedback.anonymous
 
 
 FEEDBACK = Route[_FeedbackContext](
     "feedback",
     title="Feedback form",
-    states=["recorded", "asked", "taken-forward", "kept-as-feedback"],
+    states=["recorded", "asked", "taken-forward", "complaint-opened", "kept-as-feedback"],
     initial="recorded",
-    final=["taken-forward", "kept-as-feedback"],
+    final=["complaint-opened", "kept-as-feedback"],
     transitions=[
         {
             "trigger": "ask",
@@ -101,9 +165,10 @@ FEEDBACK = Route[_FeedbackContext](
         },
         {"trigger": "answer_yes", "source": "asked", "dest": "taken-forward"},
         {"trigger": "answer_no", "source": "asked", "dest": "kept-as-feedback"},
+        {"trigger": "open_complaint", "source": "taken-forward", "dest": "complaint-opened"},
         {"trigger": "file", "source": "recorded", "dest": "kept-as-feedback"},
     ],
-    guards={"reachable_and_dissatisfied": _reachable_and_dissatisfied},
+    guards=[reachable_and_dissatisfied],
 )
 
 COMPLIMENT = Route[Any](
@@ -130,19 +195,27 @@ def _move(route: Route[Any], state: str, trigger: str, context: object, name: st
 class Feedback:
     """A feedback form: recorded, maybe followed up, maybe taken forward as a complaint.
 
+    One form opens at most one complaint, never dated before the "yes": the opening is an
+    event of the form's own history (:class:`ComplaintOpenedFromFeedback`).
+
     >>> from datetime import datetime
     >>> from complaint_workflow import LONDON, PersonalDetails
     >>> at = datetime(2024, 6, 12, 10, 0, tzinfo=LONDON)
     >>> form = Feedback.record(feedback_id="F-1", received_at=at, dissatisfied=True,
     ...                        personal=PersonalDetails(contact="someone@example.org"))
     >>> form = form.apply(AskedToTakeForward(at=at)).apply(TakeForwardAnswered(at=at, yes=True))
-    >>> form.open_complaint(complaint_id="C-9", complainant="adult", at=at)
+    >>> form, complaint = form.open_complaint(complaint_id="C-9", complainant="adult", at=at)
+    >>> form
+    Feedback('F-1', state='complaint-opened', anonymous=False)
+    >>> complaint
     Complaint('C-9', version=1, state='intake:received', policy='cafcass-web')
+    >>> Feedback.from_json(form.to_json()) == form
+    True
     """
 
     id: str
     received_at: datetime
-    form: Literal["adult", "older-child", "younger-child"]
+    form: FormKind
     dissatisfied: bool
     complimentary: bool
     state: str
@@ -158,41 +231,91 @@ class Feedback:
         *,
         feedback_id: str,
         received_at: datetime,
-        form: Literal["adult", "older-child", "younger-child"] = "adult",
+        form: FormKind = "adult",
         dissatisfied: bool = False,
         complimentary: bool = False,
         personal: PersonalDetails | None = None,
     ) -> Feedback:
         """Record a feedback form (it may be anonymous: leave ``personal`` out)."""
-        as_london(received_at, "received_at")
+        return cls._start(
+            FeedbackRecorded(
+                at=received_at,
+                version=1,
+                feedback_id=feedback_id,
+                form=form,
+                dissatisfied=dissatisfied,
+                complimentary=complimentary,
+                reachable=personal is not None
+                and isinstance(personal, PersonalDetails)
+                and not personal.anonymous,
+            ),
+            personal,
+        )
+
+    @classmethod
+    def _start(cls, recorded: FeedbackRecorded, personal: PersonalDetails | None) -> Feedback:
+        as_london(recorded.at, "received_at")
+        if not isinstance(recorded.feedback_id, str) or not recorded.feedback_id:
+            raise EventRejected("(new)", recorded.name, "feedback_id must be a non-empty string")
+        if recorded.form not in ("adult", "older-child", "younger-child"):
+            raise EventRejected(
+                "(new)", recorded.name, "form must be adult, older-child or younger-child"
+            )
+        if personal is not None and not isinstance(personal, PersonalDetails):
+            raise EventRejected("(new)", recorded.name, "personal must be PersonalDetails")
         return cls(
-            id=feedback_id,
-            received_at=received_at,
-            form=form,
-            dissatisfied=dissatisfied,
-            complimentary=complimentary,
+            id=recorded.feedback_id,
+            received_at=recorded.at,
+            form=recorded.form,
+            dissatisfied=recorded.dissatisfied,
+            complimentary=recorded.complimentary,
             state=FEEDBACK.initial,
-            history=(_Received(at=received_at, version=1),),
+            history=(attrs.evolve(recorded, version=1),),
             personal=personal,
         )
 
+    @classmethod
+    def replay(
+        cls, events: Iterable[Event], *, personal: PersonalDetails | None = None
+    ) -> Feedback:
+        """Rebuild a form from its history; equal to the one that made the history."""
+        iterator = iter(events)
+        first = next(iterator, None)
+        if not isinstance(first, FeedbackRecorded):
+            raise EventRejected(
+                "(new)", _name(first), "a feedback history starts with feedback-recorded"
+            )
+        form = cls._start(first, personal)
+        for event in iterator:
+            form = form.apply(event)
+        return form
+
     @property
     def anonymous(self) -> bool:
-        """Whether the person cannot be reached."""
-        return self.personal is None or self.personal.anonymous
+        """Whether the person cannot be reached (as recorded when the form came in)."""
+        recorded = self.history[0]
+        return not (isinstance(recorded, FeedbackRecorded) and recorded.reachable)
+
+    @property
+    def complaint_id(self) -> str | None:
+        """The complaint this form opened, or ``None``."""
+        return next(
+            (e.complaint_id for e in self.history if isinstance(e, ComplaintOpenedFromFeedback)),
+            None,
+        )
 
     def apply(self, event: Event) -> Feedback:
         """The feedback after ``event``; raises :class:`EventRejected` and changes nothing."""
-        triggers = {
-            AskedToTakeForward: "ask",
-            FeedbackFiled: "file",
-        }
         if isinstance(event, TakeForwardAnswered):
             trigger = "answer_yes" if event.yes else "answer_no"
-        elif type(event) in triggers:
-            trigger = triggers[type(event)]
+        elif type(event) in _FEEDBACK_TRIGGERS:
+            trigger = _FEEDBACK_TRIGGERS[type(event)]
         else:
-            raise EventRejected(self.state, type(event).__name__, "not an event for feedback")
+            raise EventRejected(self.state, _name(event), "not an event for feedback")
+        if isinstance(event, ComplaintOpenedFromFeedback) and self.complaint_id is not None:
+            raise EventRejected(
+                self.state, event.name, f"this form already opened complaint {self.complaint_id!r}"
+            )
         version = check_next_event(self.state, self.history, event)
         state = _move(FEEDBACK, self.state, trigger, _FeedbackContext(self), event.name)
         return attrs.evolve(
@@ -208,13 +331,34 @@ class Feedback:
         policy: Policy | str = "cafcass-web",
         calendar: WorkingDayCalendar | None = None,
         **facts: Any,
-    ) -> Complaint:
-        """Open the complaint the person asked for, linked to this form, received at ``at``."""
+    ) -> tuple[Feedback, Complaint]:
+        """Open the complaint the person asked for, linked to this form, received at ``at``.
+
+        Returns the form after (its history records the opening, so it opens no second
+        complaint) and the complaint. Refused before the "yes", or a second time.
+        """
+        if self.complaint_id is not None:
+            raise EventRejected(
+                self.state,
+                ComplaintOpenedFromFeedback.name,
+                f"this form already opened complaint {self.complaint_id!r}",
+            )
         if self.state != "taken-forward":
             raise EventRejected(
-                self.state, "complaint-opened", "only feedback taken forward becomes a complaint"
+                self.state,
+                ComplaintOpenedFromFeedback.name,
+                "only feedback taken forward becomes a complaint",
             )
-        return Complaint.open(
+        answered = self.history[-1].at  # the "yes" is the latest event of a form taken forward
+        if isinstance(at, datetime) and at.tzinfo is not None and at < answered:
+            raise EventRejected(
+                self.state,
+                ComplaintOpenedFromFeedback.name,
+                f"the complaint cannot be received at {at.isoformat()}, before the person said "
+                f"yes at {answered.isoformat()}",
+            )
+        form = self.apply(ComplaintOpenedFromFeedback(at=at, complaint_id=complaint_id))
+        complaint = Complaint.open(
             complaint_id=complaint_id,
             received_at=at,
             complainant=complainant,
@@ -225,6 +369,7 @@ class Feedback:
             linked_to=self.id,
             **facts,
         )
+        return form, complaint
 
     def compliment(self, *, compliment_id: str) -> Compliment:
         """The compliment recorded from complimentary comments on this form (§7 of procedure.md)."""
@@ -236,6 +381,24 @@ class Feedback:
             source="service-user",
             via_feedback_form=True,
         )
+
+    def to_json(self, *, include_personal: bool = True) -> str:
+        """The form's history as a JSON document (``docs/json.md``), events as complaints'."""
+        personal = self.personal if include_personal else None
+        return _write(FEEDBACK_SCHEMA, self.id, self.history, personal)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Feedback:
+        """Read a feedback JSON history and replay it: equal to the form that wrote it."""
+        events, personal = _read(FEEDBACK_SCHEMA, text, FEEDBACK_EVENT_TYPES)
+        return cls.replay(events, personal=personal)
+
+
+_FEEDBACK_TRIGGERS: Final[dict[type[Event], str]] = {
+    AskedToTakeForward: "ask",
+    FeedbackFiled: "file",
+    ComplaintOpenedFromFeedback: "open_complaint",
+}
 
 
 # --------------------------------------------------------------------- compliments
@@ -251,11 +414,13 @@ class Compliment:
     ...                       received_at=datetime(2024, 6, 12, 10, 0, tzinfo=LONDON))
     >>> c.manager, c.recorded_on
     ('local-manager', 'performance-management-system')
+    >>> Compliment.from_json(c.to_json()) == c
+    True
     """
 
     id: str
     received_at: datetime
-    source: Literal["service-user", "professional"]
+    source: ComplimentSource
     via_feedback_form: bool
     state: str
     history: tuple[Event, ...]
@@ -266,21 +431,51 @@ class Compliment:
         *,
         compliment_id: str,
         received_at: datetime,
-        source: Literal["service-user", "professional"],
+        source: ComplimentSource,
         via_feedback_form: bool = False,
     ) -> Compliment:
         """Record a compliment as received (§6.1)."""
-        as_london(received_at, "received_at")
-        if source not in ("service-user", "professional"):
-            raise EventRejected("(new)", "received", "source must be service-user or professional")
-        return cls(
-            id=compliment_id,
-            received_at=received_at,
-            source=source,
-            via_feedback_form=via_feedback_form,
-            state=COMPLIMENT.initial,
-            history=(_Received(at=received_at, version=1),),
+        return cls._start(
+            ComplimentRecorded(
+                at=received_at,
+                version=1,
+                compliment_id=compliment_id,
+                source=source,
+                via_feedback_form=via_feedback_form,
+            )
         )
+
+    @classmethod
+    def _start(cls, recorded: ComplimentRecorded) -> Compliment:
+        as_london(recorded.at, "received_at")
+        if recorded.source not in ("service-user", "professional"):
+            raise EventRejected(
+                "(new)", recorded.name, "source must be service-user or professional"
+            )
+        if not isinstance(recorded.compliment_id, str) or not recorded.compliment_id:
+            raise EventRejected("(new)", recorded.name, "compliment_id must be a non-empty string")
+        return cls(
+            id=recorded.compliment_id,
+            received_at=recorded.at,
+            source=recorded.source,
+            via_feedback_form=recorded.via_feedback_form,
+            state=COMPLIMENT.initial,
+            history=(attrs.evolve(recorded, version=1),),
+        )
+
+    @classmethod
+    def replay(cls, events: Iterable[Event]) -> Compliment:
+        """Rebuild a compliment from its history."""
+        iterator = iter(events)
+        first = next(iterator, None)
+        if not isinstance(first, ComplimentRecorded):
+            raise EventRejected(
+                "(new)", _name(first), "a compliment history starts with compliment-recorded"
+            )
+        compliment = cls._start(first)
+        for event in iterator:
+            compliment = compliment.apply(event)
+        return compliment
 
     @property
     def manager(self) -> str:
@@ -295,9 +490,77 @@ class Compliment:
     def apply(self, event: Event) -> Compliment:
         """The compliment after ``event``; raises :class:`EventRejected` and changes nothing."""
         if not isinstance(event, ComplimentPassedOn):
-            raise EventRejected(self.state, type(event).__name__, "not an event for a compliment")
+            raise EventRejected(self.state, _name(event), "not an event for a compliment")
         version = check_next_event(self.state, self.history, event)
         state = _move(COMPLIMENT, self.state, "pass_on", self, event.name)
         return attrs.evolve(
             self, state=state, history=(*self.history, attrs.evolve(event, version=version))
         )
+
+    def to_json(self) -> str:
+        """The compliment's history as a JSON document (``docs/json.md``)."""
+        return _write(COMPLIMENT_SCHEMA, self.id, self.history, None)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Compliment:
+        """Read a compliment JSON history and replay it."""
+        events, _ = _read(COMPLIMENT_SCHEMA, text, COMPLIMENT_EVENT_TYPES)
+        return cls.replay(events)
+
+
+# --------------------------------------------------------------------- JSON
+
+
+def _name(event: object) -> str:
+    return str(getattr(type(event), "name", type(event).__name__))
+
+
+def _write(
+    schema: str, value_id: str, history: tuple[Event, ...], personal: PersonalDetails | None
+) -> str:
+    from .serialize import event_to_dict
+
+    document = {
+        "schema": schema,
+        "schema_version": SCHEMA_VERSION,
+        "id": value_id,
+        "personal": None
+        if personal is None
+        else {"name": personal.name, "contact": personal.contact, "text": personal.text},
+        "events": [event_to_dict(e) for e in history],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1)
+
+
+def _read(
+    schema: str, text: str | bytes, types: Mapping[str, type[Event]]
+) -> tuple[list[Event], PersonalDetails | None]:
+    from .serialize import event_from_dict
+
+    try:
+        document = json.loads(text)
+    except (ValueError, TypeError):
+        raise InvalidInputError("the history is not valid JSON") from None
+    if not isinstance(document, dict) or document.get("schema") != schema:
+        raise InvalidInputError(f'not a history of this kind: expected "schema": {schema!r}')
+    if document.get("schema_version") != SCHEMA_VERSION:
+        raise InvalidInputError(
+            f"unsupported schema_version {document.get('schema_version')!r}; "
+            f"this library reads {SCHEMA_VERSION}"
+        )
+    raw_events = document.get("events")
+    raw_personal = document.get("personal")
+    if not isinstance(raw_events, list) or not (
+        raw_personal is None or isinstance(raw_personal, dict)
+    ):
+        raise InvalidInputError('"events" must be a list and "personal" an object or null')
+    try:
+        personal = None if raw_personal is None else PersonalDetails(**raw_personal)
+        events = [event_from_dict(e, types=types) for e in raw_events]
+    except ComplaintWorkflowError:
+        raise
+    except Exception as exc:  # cattrs' ClassValidationError and friends
+        raise InvalidInputError(
+            f"the history holds a malformed event or section ({type(exc).__name__})"
+        ) from None
+    return events, personal

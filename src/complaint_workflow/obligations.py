@@ -29,15 +29,15 @@ from typing import Final
 import attrs
 
 from .calendar import LONDON, WorkingDayCalendar, as_london, end_of_day
+from .gate import eligibility_of
 from .policy import Policy
 from .rules import Facts, ScalarOps, compile_policy
-from .situation import Situation, eligibility, six_month_limit
+from .situation import Delay, Situation, six_month_limit
 from .vocabulary import (
     ACTS,
     ASPECTS,
     OBLIGATION_STATUSES,
     TARGET_ROUTES,
-    Eligibility,
     ObligationStatus,
     Strength,
 )
@@ -48,6 +48,7 @@ __all__ = [
     "derive_forward_only",
     "derive_obligations",
     "eligibility_of",
+    "extended",
     "policy_routes",
 ]
 
@@ -86,21 +87,6 @@ class Obligation:
             "extended_from": None if self.extended_from is None else self.extended_from.isoformat(),
             "overdue": self.overdue,
         }
-
-
-def eligibility_of(
-    situation: Situation, policy: Policy, calendar: WorkingDayCalendar
-) -> Eligibility:
-    """The gate a complaint meets (see :func:`complaint_workflow.situation.eligibility`)."""
-    received = as_london(situation.received_at, "received_at")
-    return eligibility(
-        situation.complainant,
-        situation.involvement_ended,
-        received.date(),
-        calendar.deemed_receipt(situation.received_at, policy.parameters.cutoff),
-        policy,
-        calendar,
-    )
 
 
 def policy_routes(
@@ -198,10 +184,16 @@ def derive_obligations(
         met_at = situation.done_at(target.met_by)
         due = original = answer.due
         impossible = answer.impossible
-        if params.delay_extends:
-            for delay in situation.delays:
-                if delay.obligation == target.id and delay.sent_at < end_of_day(due):
-                    due = max(due, delay.until)
+        if params.delay_extends and situation.delays:
+            cached = situation.extensions.get(target.id)
+            if cached is not None and cached[0] == original:
+                due = cached[1]
+            elif cached is not None or not situation.extensions:
+                # The due date moved since (a hearing moved), or the situation was made by
+                # hand: fold every delay again. No entry in a kept cache: no delay for it.
+                for delay in situation.delays:
+                    if delay.obligation == target.id:
+                        due = extended(due, delay)
         out.append(
             Obligation(
                 id=target.id,
@@ -228,6 +220,12 @@ def derive_obligations(
             )
         )
     return tuple(out)
+
+
+def extended(due: date, delay: Delay) -> date:
+    """``due`` after one delay update (§4.12): moved to its new date when it was sent before
+    the end of ``due``, else unchanged (a late update extends nothing)."""
+    return max(due, delay.until) if delay.sent_at < end_of_day(due) else due
 
 
 def derive_forward_only(

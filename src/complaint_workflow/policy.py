@@ -129,7 +129,7 @@ PARAMETER_CHOICES: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Parameters:
     """The named answers to the procedure texts' ambiguities (see docs/policies.md).
 
@@ -186,7 +186,7 @@ class Parameters:
 PARAMETER_NAMES: Final = tuple(a.name for a in attrs.fields(Parameters))
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Target:
     """One timescale of the procedure: what is owed, measured how, from what, how firmly.
 
@@ -284,7 +284,7 @@ def _check_targets(instance: Policy, attribute: attrs.Attribute[Any], value: Any
         seen.add(t.id)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Policy:
     """A policy version: timescales and parameters under one id.
 

@@ -50,6 +50,12 @@ class Timeline(Sequence[T], Generic[T]):
         fresh.append(item)
         return self._view(fresh, self._len + 1)
 
+    def prefix(self, n: int) -> Timeline[T]:
+        """A view of the first ``n`` items (``0 <= n <= len(self)``), sharing this one's list."""
+        if not 0 <= n <= self._len:
+            raise IndexError("prefix longer than the history")
+        return self._view(self._items, n)
+
     def __len__(self) -> int:
         return self._len
 

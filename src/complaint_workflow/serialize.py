@@ -69,10 +69,16 @@ def event_to_dict(event: ev.Event) -> dict[str, Any]:
     return {"type": event.name, **body}
 
 
-def event_from_dict(data: Mapping[str, Any]) -> ev.Event:
-    """One event from its JSON dict; raises :class:`InvalidInputError` naming the problem."""
+def event_from_dict(
+    data: Mapping[str, Any], *, types: Mapping[str, type[ev.Event]] | None = None
+) -> ev.Event:
+    """One event from its JSON dict; raises :class:`InvalidInputError` naming the problem.
+
+    ``types`` maps type names to event classes (default: a complaint's, ``EVENT_TYPES``).
+    """
     kind = data.get("type")
-    cls = ev.EVENT_TYPES.get(kind) if isinstance(kind, str) else None
+    known = ev.EVENT_TYPES if types is None else types
+    cls = known.get(kind) if isinstance(kind, str) else None
     if cls is None:
         raise InvalidInputError(f"unknown event type {kind!r}")
     body = {k: v for k, v in data.items() if k != "type"}

@@ -7,6 +7,7 @@ instant, by :mod:`complaint_workflow.obligations`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Literal
 
@@ -74,10 +75,17 @@ class Situation:
     done: tuple[tuple[str, datetime], ...] = ()
     """First instant each act was done: ``forward-to-cst``, ``contact``, ``triage``,
     ``response``, ``court-notification``, ``court-update``, ``meeting`` …"""
-    delays: tuple[Delay, ...] = ()
+    delays: Sequence[Delay] = ()
+    """Every delay update, in order (an immutable :class:`~.sequence.Timeline` once one is
+    sent, so that each update costs O(1))."""
     last_at: datetime | None = None
     meeting_after_hearing: date | None = None
     """The London date of a child's meeting held after the hearing then listed (§5.4)."""
+    extensions: Mapping[str, tuple[date, date]] = attrs.field(factory=dict, eq=False)
+    """:attr:`delays` folded, per obligation delayed: ``(due date before any delay, due date
+    after them)``. The folded date is used while the first still holds; when it does not (a
+    moved hearing moved it) every delay for that obligation is folded again. An obligation
+    with no entry has no delay. Kept by each delay update, so one costs O(1)."""
 
     def clock_start(self, policy: Policy) -> datetime:
         """Where the procedure's receipt-anchored targets count from, under ``policy``.

@@ -15,9 +15,8 @@ working-day step is a gather from the calendar's prefix-count table
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
-from datetime import date, datetime, time
+from datetime import datetime
 from typing import Any, Final
 
 import numpy as np
@@ -26,10 +25,11 @@ import pandas as pd
 
 from ..calendar import WorkingDayCalendar
 from ..durations import CalendarDays, Duration, Months, WeekLength, Weeks, WorkingDays
-from ..errors import CalendarRangeError, InvalidInputError, NaiveDatetimeError, PolicyError
+from ..errors import InvalidInputError, NaiveDatetimeError, PolicyError
 from ..policy import Policy, Target
 from ..rules import Facts, compile_policy
 from ..vocabulary import ACTS, ASPECTS, COMPLAINANTS, ELIGIBILITIES, TRIAGE_ROUTES
+from . import dtypes
 from .vectorised import VectorCalendar
 
 __all__ = ["ELIGIBILITY", "due_dates"]
@@ -40,8 +40,8 @@ Mask = npt.NDArray[np.bool_]
 
 ELIGIBILITY: Final = ELIGIBILITIES
 """The categories of the ``eligibility`` column, in this order."""
-ELIGIBILITY_DTYPE: Final = pd.CategoricalDtype(list(ELIGIBILITY))
-"""The dtype of the ``eligibility`` column."""
+ELIGIBILITY_DTYPE: Final = dtypes.ELIGIBILITY_DTYPE
+"""The dtype of the ``eligibility`` column (declared once, in :mod:`.dtypes`)."""
 IMPOSSIBLE_SUFFIX: Final = "__impossible"
 FIXED_COLUMNS: Final = ("deemed_receipt", "eligibility", "six_month_limit")
 
@@ -52,138 +52,7 @@ _SECONDS_PER_DAY: Final = 86_400
 _NS_PER: Final = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
 
 
-# --------------------------------------------------------------------- the calendar table
-
-
-class _Table:
-    """The calendar's prefix-count table as numpy arrays, and its :class:`VectorCalendar`."""
-
-    __slots__ = ("cum", "origin", "vector", "working")
-
-    def __init__(self, calendar: WorkingDayCalendar) -> None:
-        origin, cum, working = calendar.table()
-        epoch = date(1970, 1, 1).toordinal()
-        self.vector = VectorCalendar(calendar)
-        self.origin = origin - epoch
-        self.cum: Days = np.asarray(cum, dtype=np.int64)
-        self.working: Days = np.fromiter(
-            (d.toordinal() - epoch for d in working), dtype=np.int64, count=len(working)
-        )
-
-    @property
-    def span(self) -> int:
-        """How many days the table covers."""
-        return int(self.cum.size - 1)
-
-
-@functools.lru_cache(maxsize=8)
-def _table(calendar: WorkingDayCalendar) -> _Table:
-    return _Table(calendar)
-
-
-def _range_error(calendar: WorkingDayCalendar, what: str, days: Days, bad: Mask) -> Exception:
-    first = int(np.flatnonzero(bad)[0])
-    day = np.datetime64(int(days[first]), "D")
-    return CalendarRangeError(
-        f"{what} from {day} (row {first}) falls outside this calendar's span "
-        f"{calendar.first_year}-{calendar.last_year}; build a calendar over a wider span"
-    )
-
-
-def _positions(table: _Table, days: Days, valid: Mask, cal: WorkingDayCalendar, what: str) -> Days:
-    """Each date's place in the table; a date outside it raises where ``valid``."""
-    i = days - table.origin
-    if i.size and (i.min() < 0 or i.max() >= table.span):
-        bad = valid & ((i < 0) | (i >= table.span))
-        if bad.any():
-            raise _range_error(cal, what, days, bad)
-        np.clip(i, 0, table.span - 1, out=i)
-    return i
-
-
-def _pick(
-    table: _Table, k: Days, days: Days, valid: Mask, cal: WorkingDayCalendar, what: str
-) -> Days:
-    """The ``k``-th working days; a ``k`` off either end of the table raises where ``valid``."""
-    top = table.working.size
-    if k.size and (k.min() < 0 or k.max() >= top):
-        bad = valid & ((k < 0) | (k >= top))
-        if bad.any():
-            raise _range_error(cal, what, days, bad)
-        np.clip(k, 0, top - 1, out=k)
-    result: Days = table.working[k]
-    return result
-
-
-def _working_after(
-    table: _Table,
-    days: Days,
-    valid: Mask,
-    n: int,
-    cal: WorkingDayCalendar,
-    counts: Days | None = None,
-) -> Days:
-    """``WorkingDayCalendar.add_working_days(d, n)`` for ``n >= 0``, where ``valid``.
-
-    ``counts``, when given, is ``table.cum`` at each day's position (day 0's, computed once).
-    """
-    what = f"{n} working days"
-    if counts is None:
-        counts = table.cum[_positions(table, days, valid, cal, what)]
-    k = counts + n
-    return _pick(table, k, days, valid, what=what, cal=cal)
-
-
-def _working_before(
-    table: _Table, days: Days, valid: Mask, n: int, cal: WorkingDayCalendar
-) -> Days:
-    """``WorkingDayCalendar.working_days_before(d, n)``: the n-th working day strictly before."""
-    what = f"{n} working days before"
-    k = table.cum[_positions(table, days, valid, cal, what)]
-    k -= n
-    return _pick(table, k, days, valid, what=what, cal=cal)
-
-
-_MONTH_LENGTHS: Final = np.array([31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 31, 28], dtype=np.int64)
-"""Days in each month of a year counted from March (so February, last, takes the leap day)."""
-
-
-def _add_months(days: Days, n: int) -> Days:
-    """``d + relativedelta(months=n)``: the same day of the month, clipped to the month's end.
-
-    Whole-number civil-calendar arithmetic (H. Hinnant's ``civil_from_days`` and
-    ``days_from_civil``, years counted from 1 March), about twice as fast as numpy's
-    ``datetime64[M]`` conversions.
-    """
-    z = days + 719_468  # days since 0000-03-01
-    era = z // 146_097
-    doe = z - era * 146_097
-    yoe = (doe - doe // 1460 + doe // 36_524 - doe // 146_096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153  # 0 = March ... 11 = February
-    day = doy - (153 * mp + 2) // 5  # 0-based day of the month
-    months = (era * 400 + yoe) * 12 + mp + n
-    year = months // 12
-    mp = months - year * 12
-    feb = year + 1  # February of a March-based year falls in the next calendar year
-    leap = (feb % 4 == 0) & ((feb % 100 != 0) | (feb % 400 == 0))
-    length = _MONTH_LENGTHS[mp] + (leap & (mp == 11))
-    day = np.minimum(day, length - 1)
-    era = year // 400
-    yoe = year - era * 400
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + (153 * mp + 2) // 5 + day
-    result: Days = era * 146_097 + doe - 719_468
-    return result
-
-
-def _months(days: Days, valid: Mask, n: int) -> Days:
-    """:func:`_add_months` on the rows where ``valid`` only (often few: involvement ended)."""
-    if valid.all():
-        return _add_months(days, n)
-    rows = np.flatnonzero(valid)
-    result = days.copy()
-    result[rows] = _add_months(days[rows], n)
-    return result
+# --------------------------------------------------------------------- counting on the calendar
 
 
 def _shift(
@@ -192,37 +61,31 @@ def _shift(
     days: Days,
     valid: Mask,
     week: WeekLength,
-    table: _Table,
-    calendar: WorkingDayCalendar,
-    counts: Days | None = None,
+    vc: VectorCalendar,
 ) -> Days:
-    """``Target.due``: ``duration`` after (or, counting back, before) each anchor in ``days``."""
+    """``Target.due``: ``duration`` after (or, counting back, before) each anchor in ``days``.
+
+    Every working-day step is :class:`VectorCalendar`'s (a gather from the calendar's
+    prefix-count table); a date off the table raises only where ``valid``.
+    """
     if isinstance(duration, Weeks):
         duration = (
             CalendarDays(7 * duration.n) if week == "calendar" else WorkingDays(5 * duration.n)
         )
     if isinstance(duration, CalendarDays):
         return days - duration.n if backward else days + duration.n
+    dates = days.view("datetime64[D]")
     if isinstance(duration, Months):
-        return _months(days, valid, -duration.n if backward else duration.n)
-    if isinstance(duration, WorkingDays):
+        shifted = vc.add_months(dates, -duration.n if backward else duration.n, where=valid)
+    elif isinstance(duration, WorkingDays):
         if backward:
-            return _working_before(table, days, valid, duration.n, calendar)
-        return _working_after(table, days, valid, duration.n, calendar, counts)
-    raise PolicyError(f"unknown duration {duration!r}")  # pragma: no cover - validated
-
-
-def _due(
-    target: Target,
-    days: Days,
-    valid: Mask,
-    policy: Policy,
-    table: _Table,
-    cal: WorkingDayCalendar,
-    counts: Days | None = None,
-) -> Days:
-    week = policy.parameters.week_length
-    return _shift(target.duration, target.backward, days, valid, week, table, cal, counts)
+            shifted = vc.working_days_before(dates, duration.n, where=valid)
+        else:
+            shifted = vc.add_working_days(dates, duration.n, where=valid)
+    else:  # pragma: no cover - validated
+        raise PolicyError(f"unknown duration {duration!r}")
+    result: Days = shifted.view(np.int64)
+    return result
 
 
 # --------------------------------------------------------------------- reading the inputs
@@ -358,12 +221,6 @@ def _check_facts(name: str, days: Days, received: Days, bad: Mask, message: str)
         )
 
 
-def _cutoff_ns(cutoff: time) -> int:
-    return (
-        ((cutoff.hour * 60 + cutoff.minute) * 60 + cutoff.second) * 10**6 + cutoff.microsecond
-    ) * 1000
-
-
 def _as_dates(days: Days, given: Mask | None) -> npt.NDArray[np.datetime64]:
     """Whole days as ``datetime64[s]`` (what pandas holds), ``NaT`` where not ``given``."""
     seconds = days * _SECONDS_PER_DAY
@@ -378,23 +235,12 @@ def _as_dates(days: Days, given: Mask | None) -> npt.NDArray[np.datetime64]:
 class _VectorOps:
     """:class:`~complaint_workflow.rules.Ops` over numpy: bool masks and day numbers."""
 
-    __slots__ = ("calendar", "day0", "day0_counts", "n", "policy", "table")
+    __slots__ = ("n", "vc", "week")
 
-    def __init__(
-        self,
-        n: int,
-        policy: Policy,
-        table: _Table,
-        calendar: WorkingDayCalendar,
-        day0: Days,
-        day0_counts: Days,
-    ) -> None:
+    def __init__(self, n: int, policy: Policy, vc: VectorCalendar) -> None:
         self.n = n
-        self.policy = policy
-        self.table = table
-        self.calendar = calendar
-        self.day0 = day0
-        self.day0_counts = day0_counts
+        self.week = policy.parameters.week_length
+        self.vc = vc
 
     def true(self) -> Mask:
         return np.ones(self.n, dtype=bool)
@@ -427,9 +273,7 @@ class _VectorOps:
         return bool(a.any())
 
     def due(self, target: Target, anchor: Days, valid: Mask) -> Days:
-        # Day 0's place in the table is known already: most targets count from it.
-        counts = self.day0_counts if anchor is self.day0 else None
-        return _due(target, anchor, valid, self.policy, self.table, self.calendar, counts)
+        return _shift(target.duration, target.backward, anchor, valid, self.week, self.vc)
 
 
 def _aspect_masks(aspects: Any, court_aspect: Any, n: int) -> dict[str, Mask]:
@@ -526,7 +370,7 @@ def due_dates(
     clash = [r.target.id for r in rules.rules if r.target.id in FIXED_COLUMNS]
     if clash:
         raise PolicyError(f"target id {clash[0]!r} would clash with a column of due_dates")
-    table = _table(cal)
+    vc = VectorCalendar.of(cal)
 
     instants, index = _instants(received_at)
     n = len(instants)
@@ -536,11 +380,7 @@ def due_dates(
 
     # Day 0: the London date received, the next day after the cut-off, rolled to a working day.
     received_on, clock = _london(instants)
-    counted = received_on
-    if params.cutoff is not None:
-        counted = received_on + (clock > _cutoff_ns(params.cutoff))
-    day0: Days = table.vector.add_working_days(counted.view("datetime64[D]"), 0).view(np.int64)
-    day0_counts: Days = table.cum[day0 - table.origin]  # in the table: day 0 was found there
+    day0: Days = vc.deemed_receipt((received_on, clock), params.cutoff).view(np.int64)
 
     # Optional dates hold the receipt date where none is given, so every index is in the table.
     hearing_days, has_hearing = _dates(hearing, received_on, "hearing")
@@ -559,7 +399,7 @@ def due_dates(
         has_ended & (ended_days > received_on),
         "is after the complaint was received",
     )
-    ops = _VectorOps(n, chosen, table, cal, day0, day0_counts)
+    ops = _VectorOps(n, chosen, vc)
 
     # The gate (situation.eligibility), decided by the same rule as the scalar path.
     outside = kind >= _OTHER

@@ -5,17 +5,18 @@ executor it is given (a local process pool by default; ``client.get_executor()``
 ``distributed.Client`` to run on a cluster) and collects the results in order. Functions and
 items must pickle, so pass module-level functions and plain values.
 
+A process pool starts interpreters that import the calling script again, so a script that
+sweeps keeps its work under ``if __name__ == "__main__":``
+(``docs/modelling.md`` has both as scripts, which the tests run):
+
 .. code-block:: python
 
     from concurrent.futures import ProcessPoolExecutor
     from complaint_workflow.analysis.sweep import simulate_many
 
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        frame = simulate_many([0, 1, 2, 3], policy="cafcass-2012", executor=pool)
-
-    from distributed import Client, LocalCluster
-    with LocalCluster(n_workers=2) as cluster, Client(cluster) as client:
-        frame = simulate_many(["cafcass-2012", "cafcass-web"], executor=client.get_executor())
+    if __name__ == "__main__":
+        with ProcessPoolExecutor(max_workers=2) as pool:
+            frame = simulate_many([0, 1, 2, 3], policy="cafcass-2012", executor=pool)
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import pandas as pd
 
 from ..errors import InvalidInputError
 from ..policy import Policy
+from .dtypes import concat
 from .simulate import SimulationParameters, simulate
 
 __all__ = ["SimulationTask", "run_task", "simulate_many", "sweep"]
@@ -126,7 +128,7 @@ def simulate_many(
     if not tasks:
         raise InvalidInputError("simulate_many needs at least one policy or seed")
     frames = sweep(run_task, tasks, executor=executor)
-    return pd.concat(frames, ignore_index=True)
+    return concat(frames)
 
 
 def _task(

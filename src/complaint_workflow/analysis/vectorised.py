@@ -1,37 +1,164 @@
 """The working-day calendar over numpy arrays, giving exactly the scalar answers.
 
-:class:`VectorCalendar` reads the same precomputed table as
-:class:`~complaint_workflow.calendar.WorkingDayCalendar` (prefix counts of working days), so
-``add_working_days`` over an array is two gathers, with no per-element Python.
+:class:`VectorCalendar` is the one numpy view of a
+:class:`~complaint_workflow.calendar.WorkingDayCalendar`'s table (the prefix counts of working
+days, :meth:`~complaint_workflow.calendar.WorkingDayCalendar.table`), and it answers every
+question the scalar calendar answers, element-wise: whether a date is a working day, ``n``
+working days after or before a date, the working days between two dates, ``n`` calendar
+months on (``relativedelta``, no rolling), and the deemed receipt of an instant. Each is one or
+two gathers from the table, with no per-element Python; ``tests/test_calendar_conformance.py``
+runs one suite of questions on both forms and on calendars a user builds.
+
+Dates go in as anything numpy reads as ``datetime64[D]`` (dates, ISO strings, ``datetime64``
+of any unit, whole days since 1970-01-01 as integers) and come out as ``datetime64[D]``; view
+a result as ``int64`` for free (``result.view("int64")``). Every method that reads the table
+takes ``where=``, a boolean mask: rows where it is false are not checked against the table's
+span and their result is meaningless (pass it when some rows hold placeholders).
 """
 
 from __future__ import annotations
 
-from datetime import date
+import functools
+from datetime import date, datetime, time
 from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from ..calendar import WorkingDayCalendar
-from ..errors import CalendarRangeError, InvalidInputError
+from ..errors import CalendarRangeError, InvalidInputError, NaiveDatetimeError
 
 __all__ = ["VectorCalendar"]
 
 _EPOCH: Final = date(1970, 1, 1).toordinal()
+_NAT: Final = np.iinfo(np.int64).min
+_NS_PER_DAY: Final = 86_400 * 10**9
 
 DateArray = npt.NDArray[np.datetime64]
+Days = npt.NDArray[np.int64]
+Mask = npt.NDArray[np.bool_]
+
+_MONTH_LENGTHS: Final = np.array([31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 31, 28], dtype=np.int64)
+"""Days in each month of a year counted from March (so February, last, takes the leap day)."""
 
 
-def _days(values: Any, name: str) -> npt.NDArray[np.int64]:
+def _days(values: Any, name: str) -> Days:
+    """Dates as whole days since 1970-01-01 (a view where the input already is ``[D]``)."""
+    if isinstance(values, pd.Series | pd.Index) and isinstance(values.dtype, pd.DatetimeTZDtype):
+        raise InvalidInputError(
+            f"{name} must be dates, not aware instants; take the London date first "
+            "(e.g. series.dt.tz_convert('Europe/London').dt.tz_localize(None)), or use "
+            "deemed_receipt for instants"
+        )
     try:
         array = np.asarray(values, dtype="datetime64[D]")
     except (TypeError, ValueError):
         raise InvalidInputError(f"{name} must be an array of dates (datetime64[D])") from None
-    days: npt.NDArray[np.int64] = array.view(np.int64)  # no copy; NaT is the smallest int64
-    if days.size and days.min() == np.iinfo(np.int64).min:
+    days: Days = array.view(np.int64)  # no copy; NaT is the smallest int64
+    if days.size and days.min() == _NAT:
         raise InvalidInputError(f"{name} holds NaT; every element must be a date")
     return days
+
+
+def _steps(n: Any, name: str = "n") -> npt.NDArray[np.int64]:
+    try:
+        steps = np.asarray(n)
+    except (TypeError, ValueError):
+        raise InvalidInputError(f"{name} must be an integer or an array of integers") from None
+    if steps.dtype.kind not in "iu":
+        raise InvalidInputError(f"{name} must be an integer or an array of integers")
+    return steps.astype(np.int64, copy=False)
+
+
+def _mask(where: Any, shape: tuple[int, ...]) -> Mask | None:
+    if where is None:
+        return None
+    mask = np.asarray(where)
+    if mask.dtype != np.bool_:
+        raise InvalidInputError("where must be a boolean mask")
+    return np.broadcast_to(mask, shape)
+
+
+def add_months(days: Days, n: Any) -> Days:
+    """``d + relativedelta(months=n)`` on whole days since 1970-01-01: the same day of the
+    month, clipped to the month's end (31 August + 6 months is 28 or 29 February).
+
+    Whole-number civil-calendar arithmetic (H. Hinnant's ``civil_from_days`` and
+    ``days_from_civil``, years counted from 1 March), about twice as fast as numpy's
+    ``datetime64[M]`` conversions. ``n`` broadcasts.
+    """
+    z = days + 719_468  # days since 0000-03-01
+    era = z // 146_097
+    doe = z - era * 146_097
+    yoe = (doe - doe // 1460 + doe // 36_524 - doe // 146_096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153  # 0 = March ... 11 = February
+    day = doy - (153 * mp + 2) // 5  # 0-based day of the month
+    months = (era * 400 + yoe) * 12 + mp + n
+    year = months // 12
+    mp = months - year * 12
+    feb = year + 1  # February of a March-based year falls in the next calendar year
+    leap = (feb % 4 == 0) & ((feb % 100 != 0) | (feb % 400 == 0))
+    length = _MONTH_LENGTHS[mp] + (leap & (mp == 11))
+    day = np.minimum(day, length - 1)
+    era = year // 400
+    yoe = year - era * 400
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + (153 * mp + 2) // 5 + day
+    result: Days = era * 146_097 + doe - 719_468
+    return result
+
+
+def _aware_instants(values: Any) -> pd.DatetimeIndex:
+    """Aware instants as a DatetimeIndex; numpy ``datetime64`` is read as UTC."""
+    if isinstance(values, pd.Series):
+        values = values.array if isinstance(values.dtype, pd.DatetimeTZDtype) else values.to_numpy()
+        if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+            raise NaiveDatetimeError(
+                "received is a naive datetime Series; localize it first "
+                "(e.g. series.dt.tz_localize('Europe/London'))"
+            )
+    if isinstance(values, pd.DatetimeIndex) or isinstance(
+        getattr(values, "dtype", None), pd.DatetimeTZDtype
+    ):
+        instants = pd.DatetimeIndex(values)
+        if instants.tz is None:
+            raise NaiveDatetimeError(
+                "received is a naive DatetimeIndex; localize it first "
+                "(e.g. index.tz_localize('Europe/London'))"
+            )
+    elif isinstance(values, np.ndarray) and values.dtype.kind == "M":
+        instants = pd.DatetimeIndex(values).tz_localize("UTC")
+    else:
+        items = [values] if isinstance(values, datetime) else list(values)
+        for i, item in enumerate(items):
+            if not isinstance(item, datetime):
+                raise InvalidInputError(
+                    f"received[{i}] must be an aware datetime (got {type(item).__name__})"
+                )
+            if item.tzinfo is None or item.utcoffset() is None:
+                raise NaiveDatetimeError(f"received[{i}] is a naive datetime; pass aware ones")
+        instants = pd.DatetimeIndex(pd.to_datetime(items, utc=True))
+    if instants.hasnans:
+        first = int(np.flatnonzero(instants.isna())[0])
+        raise InvalidInputError(f"received[{first}] is NaT; every element must be an instant")
+    return instants
+
+
+def london_wall_clock(received: Any) -> tuple[Days, Days]:
+    """Each aware instant's London date (whole days since 1970-01-01) and time of day (ns)."""
+    wall = _aware_instants(received).tz_convert("Europe/London").tz_localize(None)
+    per_day = _NS_PER_DAY // {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}[str(wall.unit)]
+    values = wall.asi8
+    days: Days = values // per_day
+    clock: Days = (values - days * per_day) * (_NS_PER_DAY // per_day)
+    return days, clock
+
+
+def _cutoff_ns(cutoff: time) -> int:
+    return (
+        ((cutoff.hour * 60 + cutoff.minute) * 60 + cutoff.second) * 10**6 + cutoff.microsecond
+    ) * 1000
 
 
 class VectorCalendar:
@@ -41,74 +168,208 @@ class VectorCalendar:
     >>> vc = VectorCalendar(WorkingDayCalendar.england_and_wales())
     >>> vc.add_working_days(np.array(["2023-12-22", "2024-03-29"], dtype="datetime64[D]"), 1)
     array(['2023-12-27', '2024-04-03'], dtype='datetime64[D]')
+    >>> vc.add_months(np.array(["2024-08-31", "2023-08-31"], dtype="datetime64[D]"), 6)
+    array(['2025-02-28', '2024-02-29'], dtype='datetime64[D]')
     """
 
-    __slots__ = ("_calendar", "_cum", "_flags", "_origin", "_working")
+    __slots__ = ("_calendar", "_cum", "_flags", "_origin", "_working", "_working_days")
 
     def __init__(self, calendar: WorkingDayCalendar) -> None:
+        if not isinstance(calendar, WorkingDayCalendar):
+            raise InvalidInputError(
+                f"VectorCalendar needs a WorkingDayCalendar (got {type(calendar).__name__})"
+            )
         origin, cum, working = calendar.table()
         self._calendar = calendar
         self._origin = origin - _EPOCH
         self._cum = np.asarray(cum, dtype=np.int64)
         self._flags = np.diff(self._cum).astype(bool)
-        self._working = np.fromiter(
+        self._working_days = np.fromiter(
             (d.toordinal() - _EPOCH for d in working), dtype=np.int64, count=len(working)
-        ).astype("datetime64[D]")
+        )
+        self._working = self._working_days.view("datetime64[D]")
+        for array in (self._cum, self._flags, self._working_days):
+            array.setflags(write=False)
+
+    @classmethod
+    def of(cls, calendar: WorkingDayCalendar) -> VectorCalendar:
+        """The shared vector form of ``calendar`` (built once per calendar, then reused)."""
+        return _shared(calendar)
+
+    # ----------------------------------------------------------------- the table
 
     @property
     def calendar(self) -> WorkingDayCalendar:
         """The scalar calendar this one mirrors."""
         return self._calendar
 
-    def _index(self, days: npt.NDArray[np.int64], what: str) -> npt.NDArray[np.int64]:
-        i = days - self._origin
-        if i.size and (i.min() < 0 or i.max() >= self._flags.size):
-            raise self._range(what)
-        return i
+    @property
+    def origin(self) -> int:
+        """``first_day`` as whole days since 1970-01-01: row 0 of the table."""
+        return self._origin
 
-    def _range(self, what: str) -> CalendarRangeError:
+    @property
+    def cumulative(self) -> Days:
+        """Prefix counts (read-only): ``cumulative[i]`` working days strictly before
+        ``first_day + i``; one more element than the days covered."""
+        return self._cum
+
+    @property
+    def working_days(self) -> DateArray:
+        """Every working day of the span, in order (read-only ``datetime64[D]``): the ``k``-th
+        working day is ``working_days[k]``."""
+        return self._working
+
+    @property
+    def span(self) -> int:
+        """How many days the table covers."""
+        return int(self._flags.size)
+
+    def __repr__(self) -> str:
+        return f"VectorCalendar({self._calendar!r})"
+
+    # ----------------------------------------------------------------- checks
+
+    def _range(self, what: str, days: Days, bad: Mask) -> CalendarRangeError:
         c = self._calendar
+        flat = np.atleast_1d(bad).reshape(-1)
+        first = int(np.flatnonzero(flat)[0])
+        day = np.datetime64(int(np.broadcast_to(days, bad.shape).reshape(-1)[first]), "D")
+        row = f" (row {first})" if bad.ndim else ""
         return CalendarRangeError(
-            f"{what} falls outside this calendar's span {c.first_year}-{c.last_year}; "
-            "build a calendar over a wider span"
+            f"{what} from {day}{row} falls outside this calendar's span "
+            f"{c.first_year}-{c.last_year}; build a calendar over a wider span"
         )
 
-    def is_working_day(self, dates: Any) -> npt.NDArray[np.bool_]:
-        """Element-wise :meth:`WorkingDayCalendar.is_working_day`."""
-        return self._flags[self._index(_days(dates, "dates"), "a date")]
+    def _index(self, days: Days, what: str, where: Mask | None, top: int | None = None) -> Days:
+        """Each date's row in the table; a row off the table raises where ``where``."""
+        i = days - self._origin
+        top = self._flags.size if top is None else top
+        if i.size and (i.min() < 0 or i.max() >= top):
+            bad = (i < 0) | (i >= top)
+            if where is not None:
+                bad &= where
+            if bad.any():
+                raise self._range(what, days, bad)
+            i = np.clip(i, 0, top - 1)
+        return i
 
-    def add_working_days(self, dates: Any, n: Any) -> DateArray:
-        """Element-wise :meth:`WorkingDayCalendar.add_working_days`; ``n`` broadcasts."""
-        i = self._index(_days(dates, "dates"), "a date")
-        try:
-            steps = np.asarray(n)
-        except (TypeError, ValueError):
-            raise InvalidInputError("n must be an integer or an array of integers") from None
-        if steps.dtype.kind not in "iu":
-            raise InvalidInputError("n must be an integer or an array of integers")
+    def _pick(self, k: Days, days: Days, what: str, where: Mask | None) -> DateArray:
+        """The ``k``-th working days; a ``k`` off either end raises where ``where``."""
+        top = self._working.size
+        if k.size and (k.min() < 0 or k.max() >= top):
+            bad = (k < 0) | (k >= top)
+            if where is not None:
+                bad &= where
+            if bad.any():
+                raise self._range(what, days, bad)
+            k = np.clip(k, 0, top - 1)
+        result: DateArray = self._working[k]
+        return result
+
+    # ----------------------------------------------------------------- questions
+
+    def is_working_day(self, dates: Any, *, where: Any = None) -> Mask:
+        """Element-wise :meth:`WorkingDayCalendar.is_working_day`."""
+        days = _days(dates, "dates")
+        result: Mask = self._flags[self._index(days, "a date", _mask(where, days.shape))]
+        return result
+
+    def add_working_days(self, dates: Any, n: Any, *, where: Any = None) -> DateArray:
+        """Element-wise :meth:`WorkingDayCalendar.add_working_days`; ``n`` broadcasts.
+
+        Day 0 is the first working day on or after each date; for ``n < 0``, the last one on
+        or before it, counted back.
+        """
+        days = _days(dates, "dates")
+        steps = _steps(n)
+        mask = _mask(where, np.broadcast_shapes(days.shape, steps.shape))
+        i = self._index(days, f"{n} working days" if steps.ndim == 0 else "working days", mask)
         if steps.ndim == 0 and int(steps) >= 0:
             k = self._cum[i]
             k += int(steps)
         else:
-            steps = steps.astype(np.int64)
             k = np.where(steps >= 0, self._cum[i] + steps, self._cum[i + 1] - 1 + steps)
-        if k.size and (k.min() < 0 or k.max() >= self._working.size):
-            raise self._range("a result")
-        result: DateArray = self._working[k]
+        return self._pick(k, days, "a result", mask)
+
+    def roll_forward(self, dates: Any, *, where: Any = None) -> DateArray:
+        """Element-wise :meth:`WorkingDayCalendar.roll_forward`: the first working day on or
+        after each date."""
+        return self.add_working_days(dates, 0, where=where)
+
+    def working_days_before(self, dates: Any, n: Any, *, where: Any = None) -> DateArray:
+        """Element-wise :meth:`WorkingDayCalendar.working_days_before`: the ``n``-th working
+        day strictly before each date (``n >= 1``; it broadcasts).
+
+        "The last working day before the hearing" is ``working_days_before(hearings, 1)``.
+        """
+        days = _days(dates, "dates")
+        steps = _steps(n)
+        if steps.size and steps.min() < 1:
+            raise InvalidInputError("n must be an integer >= 1 (or an array of them)")
+        mask = _mask(where, np.broadcast_shapes(days.shape, steps.shape))
+        what = f"{n} working days before" if steps.ndim == 0 else "working days before"
+        k = self._cum[self._index(days, what, mask)]
+        k = k - steps
+        return self._pick(k, days, what, mask)
+
+    def working_days_between(self, a: Any, b: Any) -> Days:
+        """Element-wise :meth:`WorkingDayCalendar.working_days_between` (``numpy.busday_count``:
+        working days in ``[a, b)``; negative, over ``(b, a]``, when ``b < a``)."""
+        da, db = _days(a, "a"), _days(b, "b")
+        backward = da > db  # numpy counts (b, a] and negates
+        ia = self._index(da + backward, "an interval", None, top=self._cum.size)
+        ib = self._index(db + backward, "an interval", None, top=self._cum.size)
+        result: Days = self._cum[ib] - self._cum[ia]
         return result
 
-    def working_days_between(self, a: Any, b: Any) -> npt.NDArray[np.int64]:
-        """Element-wise :meth:`WorkingDayCalendar.working_days_between` (``numpy.busday_count``)."""
-        ia = _days(a, "a") - self._origin
-        ib = _days(b, "b") - self._origin
-        backward = ia > ib  # numpy counts (b, a] and negates
-        ia = ia + backward
-        ib = ib + backward
-        for index in (ia, ib):
-            if index.size and (index.min() < 0 or index.max() > self._flags.size):
-                raise self._range("an interval end")
-        result: npt.NDArray[np.int64] = self._cum[ib] - self._cum[ia]
-        return result
+    def add_months(self, dates: Any, n: Any, *, where: Any = None) -> DateArray:
+        """``d + relativedelta(months=n)`` element-wise: the same day of the month, clipped to
+        the month's end, never rolled to a working day (31 August + 6 months is 28 or 29
+        February; ``n`` may be negative and broadcasts). Rows where ``where`` is false come
+        back unchanged. Calendar arithmetic only: the table's span does not limit it.
+        """
+        days = _days(dates, "dates")
+        steps = _steps(n)
+        mask = _mask(where, np.broadcast_shapes(days.shape, steps.shape))
+        if mask is None or mask.all():
+            result = add_months(days, steps)
+        else:
+            full = np.broadcast_to(days, mask.shape)
+            result = full.copy()
+            rows = np.flatnonzero(mask)
+            picked = np.broadcast_to(steps, mask.shape).reshape(-1)[rows]
+            result.reshape(-1)[rows] = add_months(full.reshape(-1)[rows], picked)
+        if result.size and (result.min() < -719_162 or result.max() > 2_932_896):
+            raise InvalidInputError("add_months: a result falls outside the years 1-9999")
+        out: DateArray = result.view("datetime64[D]")
+        return out
+
+    def deemed_receipt(
+        self,
+        received: Any,
+        cutoff: time | None = None,
+        *,
+        where: Any = None,
+    ) -> DateArray:
+        """Element-wise :meth:`WorkingDayCalendar.deemed_receipt`: day 0 of each instant.
+
+        ``received`` is aware instants (a tz-aware Series or DatetimeIndex, a sequence of aware
+        datetimes, or a numpy ``datetime64`` array read as UTC), or a pair ``(days, clock)``
+        already on London's wall clock: the dates (``datetime64[D]`` or whole days since
+        1970-01-01) and the time of day in nanoseconds. A time after ``cutoff`` (London wall
+        clock) counts from the next day; a non-working day from the next working day.
+        """
+        if cutoff is not None and (not isinstance(cutoff, time) or cutoff.tzinfo is not None):
+            raise InvalidInputError("cutoff must be a naive datetime.time (London wall clock)")
+        if isinstance(received, tuple) and len(received) == 2:
+            days = _days(received[0], "days")
+            clock = _steps(received[1], "clock")
+        else:
+            days, clock = london_wall_clock(received)
+        if cutoff is not None:
+            days = days + (clock > _cutoff_ns(cutoff))
+        return self.add_working_days(days.view("datetime64[D]"), 0, where=where)
 
     def holidays(self) -> DateArray:
         """Every non-working weekday (holidays and closures), for ``numpy.busday_*``."""
@@ -117,3 +378,20 @@ class VectorCalendar:
             d for d in {*c.holidays, *c.closures} if d.weekday() < 5 and not c.is_working_day(d)
         )
         return np.array(off, dtype="datetime64[D]")
+
+    def busdaycalendar(self) -> np.busdaycalendar:
+        """The same working days as a ``numpy.busdaycalendar``, where numpy can say so.
+
+        Raises :class:`InvalidInputError` when the calendar has extra working days on a
+        weekend, which numpy's weekmask cannot express.
+        """
+        if any(d.weekday() >= 5 for d in self._calendar.extra_working_days):
+            raise InvalidInputError(
+                "this calendar works some weekend days; numpy.busdaycalendar cannot express it"
+            )
+        return np.busdaycalendar(holidays=self.holidays())
+
+
+@functools.lru_cache(maxsize=8)
+def _shared(calendar: WorkingDayCalendar) -> VectorCalendar:
+    return VectorCalendar(calendar)

@@ -39,13 +39,8 @@ from ..complaint import Complaint
 from ..errors import EventRejected, InvalidInputError
 from ..obligations import RESPONSE_TARGETS
 from ..policy import Policy
-from .simulate import (
-    OBLIGATION_ROW_COLUMNS,
-    Simulation,
-    new_columns,
-    obligation_rows,
-    obligations_frame,
-)
+from .frames import OBLIGATION_ROW_COLUMNS, new_columns, obligation_rows, obligations_frame
+from .simulate import Simulation
 
 __all__ = ["compare", "replay_under", "summary"]
 
@@ -149,7 +144,7 @@ def compare(
             before = len(rows["obligation_id"])
             obligation_rows(rows, complaint, at)
             rows["delays_dropped"].extend([delays] * (len(rows["obligation_id"]) - before))
-    frame = obligations_frame(rows, cal)
+    frame = obligations_frame(rows, cal, resolved)
     frame.attrs["dropped"] = dropped
     return frame
 
@@ -160,16 +155,34 @@ def summary(df: pd.DataFrame) -> pd.DataFrame:
 
     ``df`` is :func:`compare`'s frame or a :class:`Simulation` 's ``obligations``. Responses
     are the obligations ``response``, ``early-resolution``, ``investigation`` and
-    ``outside-response``; a late one is breached, met late, or overdue.
+    ``outside-response``; a late one is breached, met late, or overdue. Policies keep the
+    frame's order (the order ``compare`` was given). There is a ``breached: <id>`` and a
+    ``late: <id>`` column for every obligation id the frame knows (each category of a
+    categorical ``obligation_id``): a count, ``0`` when owed and never late, and missing
+    (``<NA>``) where the policy owed none, so "not owed" never reads as "never late".
     """
     missing = {"policy", "complaint_id", "obligation_id", "late", "breached"} - set(df.columns)
     if missing:
         raise InvalidInputError(
             f"summary needs an obligations frame; missing columns {', '.join(sorted(missing))}"
         )
-    responses = df[df["obligation_id"].isin(RESPONSE_TARGETS)]
+    ids = df["obligation_id"]
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        known = [str(o) for o in ids.cat.categories]
+    else:
+        known = sorted(str(o) for o in ids.dropna().unique())
+    ids = ids.astype(object)
+    responses = df[ids.isin(RESPONSE_TARGETS)]
+    policy_column = df["policy"]
+    if isinstance(policy_column.dtype, pd.CategoricalDtype):
+        present = set(policy_column.dropna())
+        order = [p for p in policy_column.cat.categories if p in present]
+    else:
+        order = list(dict.fromkeys(policy_column.dropna()))
     out: dict[str, dict[str, Any]] = {}
-    for policy, group in df.groupby("policy", sort=True):
+    for policy in order:
+        mine = policy_column == policy
+        group = df[mine]
         resp = responses[responses["policy"] == policy]
         late_ids = set(resp.loc[resp["late"], "complaint_id"])
         answered = resp["complaint_id"].nunique()
@@ -190,14 +203,17 @@ def summary(df: pd.DataFrame) -> pd.DataFrame:
             "mean_calendar_days_to_response_due_christmas_week": _calendar_days(xmas),
             "mean_calendar_days_to_response_due_other_weeks": _calendar_days(rest),
         }
-        for obligation, part in group.groupby("obligation_id", sort=True):
-            row[f"breached: {obligation}"] = int(part["breached"].sum())
-            row[f"late: {obligation}"] = int(part["late"].sum())
+        counted = group[["breached", "late"]].groupby(ids[mine], sort=False).sum()
+        for obligation in known:
+            owed = obligation in counted.index
+            for what in ("breached", "late"):
+                row[f"{what}: {obligation}"] = int(counted.at[obligation, what]) if owed else pd.NA
         out[str(policy)] = row
     table = pd.DataFrame.from_dict(out, orient="index")
     table.index.name = "policy"
-    counts = [c for c in table.columns if c.startswith(("breached: ", "late: "))]
-    table[counts] = table[counts].fillna(0).astype(int)
+    for column in table.columns:
+        if column.startswith(("breached: ", "late: ")):
+            table[column] = table[column].astype("Int64")
     return table
 
 

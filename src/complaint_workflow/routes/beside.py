@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from ..events import Responded
 from ..situation import Context
-from .machine import Route
+from .machine import Route, guard
 
 __all__ = ["OUTSIDE", "QUICK_FIX"]
 
 
+@guard("a response outside the procedure is written (§2.2, §2.3)")
 def written(ctx: Context) -> bool:
-    """a response outside the procedure is written (§2.2, §2.3)"""
     event = ctx.event
     return isinstance(event, Responded) and event.method == "written"
 
@@ -43,5 +43,5 @@ OUTSIDE = Route[Context](
             "conditions": ["written"],
         },
     ],
-    guards={"written": written},
+    guards=[written],
 )

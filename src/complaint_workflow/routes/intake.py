@@ -7,43 +7,51 @@ challenge not taken forward).
 
 from __future__ import annotations
 
-from ..events import ChallengeNotTakenForward, ContactRestricted
+from ..events import ChallengeNotTakenForward, ContactRestricted, RepeatedComplaintLinked
+from ..gate import eligibility_of
 from ..situation import Context
-from .machine import Route
+from .machine import Route, guard
 
 __all__ = ["INTAKE"]
 
 
+@guard("only a service user's complaint made in time (or accepted as exceptional) enters here")
 def in_time_service_user(ctx: Context) -> bool:
-    """only a service user's complaint made in time (or accepted as exceptional) enters here"""
     return ctx.situation.complainant in ("adult", "child") and not _out_of_time(ctx)
 
 
+@guard("only a service user's complaint made after the six-month limit needs this decision")
 def out_of_time_service_user(ctx: Context) -> bool:
-    """only a service user's complaint made after the six-month limit needs this decision"""
     return ctx.situation.complainant in ("adult", "child") and _out_of_time(ctx)
 
 
+@guard("only a complaint by someone else, or about an employee outside a case, goes outside")
 def not_a_service_users_case_complaint(ctx: Context) -> bool:
-    """only a complaint by someone else, or about an employee outside a case, goes outside"""
     return ctx.situation.complainant in ("other", "employee-matter")
 
 
+@guard("the complainant must be told of a decision to limit contact or refuse the complaint")
 def complainant_told(ctx: Context) -> bool:
-    """the complainant must be told of a decision to limit contact or refuse the complaint"""
     event = ctx.event
     return isinstance(event, ContactRestricted) and event.complainant_told
 
 
+@guard("the complainant must be told why, and what options they have")
 def told_why_and_options(ctx: Context) -> bool:
-    """the complainant must be told why, and what options they have"""
     event = ctx.event
     return isinstance(event, ChallengeNotTakenForward) and event.told_why_and_options
 
 
-def _out_of_time(ctx: Context) -> bool:
-    from ..obligations import eligibility_of
+@guard(
+    "a repeated complaint is linked only once the complainant is told it will not be "
+    "reinvestigated (§4.1)"
+)
+def told_not_reinvestigated(ctx: Context) -> bool:
+    event = ctx.event
+    return isinstance(event, RepeatedComplaintLinked) and event.told_not_reinvestigated
 
+
+def _out_of_time(ctx: Context) -> bool:
     return eligibility_of(ctx.situation, ctx.policy, ctx.calendar) == "exceptional-circumstances"
 
 
@@ -118,7 +126,12 @@ INTAKE = Route[Context](
         },
         {"trigger": "escalate_quick_fix", "source": "quick-fix", "dest": "procedure"},
         {"trigger": "resolve_quick_fix", "source": "quick-fix", "dest": "resolved-quickly"},
-        {"trigger": "link_repeated", "source": "with-cst", "dest": "repeated"},
+        {
+            "trigger": "link_repeated",
+            "source": "with-cst",
+            "dest": "repeated",
+            "conditions": ["told_not_reinvestigated"],
+        },
         {
             "trigger": "decline_challenge",
             "source": "with-cst",
@@ -126,11 +139,12 @@ INTAKE = Route[Context](
             "conditions": ["told_why_and_options"],
         },
     ],
-    guards={
-        "in_time_service_user": in_time_service_user,
-        "out_of_time_service_user": out_of_time_service_user,
-        "not_a_service_users_case_complaint": not_a_service_users_case_complaint,
-        "complainant_told": complainant_told,
-        "told_why_and_options": told_why_and_options,
-    },
+    guards=[
+        in_time_service_user,
+        out_of_time_service_user,
+        not_a_service_users_case_complaint,
+        complainant_told,
+        told_why_and_options,
+        told_not_reinvestigated,
+    ],
 )

@@ -19,19 +19,48 @@ from typing import Any, Final, Generic, TypeVar
 import attrs
 from transitions import Machine
 
-__all__ = ["Guard", "Route", "RouteDefinitionError", "TransitionSpec"]
+from ..errors import RouteDefinitionError
+
+__all__ = ["Guard", "Route", "RouteDefinitionError", "TransitionSpec", "guard"]
 
 C = TypeVar("C")
 
-Guard = Callable[[C], bool]
-"""A guard is a pure function of a context (the complaint and the event); its docstring's
-first line says, in words, what must hold, and becomes the rejection reason."""
-
 TransitionSpec = Mapping[str, Any]
 
+_KEYS: Final = frozenset({"trigger", "source", "dest", "conditions"})
 
-class RouteDefinitionError(Exception):
-    """A route's declaration is structurally wrong (raised at import, never at run time)."""
+
+@attrs.frozen
+class Guard(Generic[C]):
+    """A named condition on a transition: a pure function of a context, and its reason in words.
+
+    ``reason`` says what must hold; it is the rejection reason when ``check`` answers false.
+    It is data, not a docstring, so it survives ``python -OO``.
+    """
+
+    name: str
+    reason: str
+    check: Callable[[C], bool] = attrs.field(repr=False)
+
+    def __call__(self, context: C) -> bool:
+        """Whether the condition holds in ``context``."""
+        return self.check(context)
+
+
+def guard(reason: str) -> Callable[[Callable[[C], bool]], Guard[C]]:
+    """Declare a guard from a function: its name is the function's, its reason ``reason``.
+
+    >>> @guard("the answer must be yes")
+    ... def said_yes(ctx: dict[str, bool]) -> bool:
+    ...     return ctx["yes"]
+    >>> said_yes.name, said_yes.reason, said_yes({"yes": False})
+    ('said_yes', 'the answer must be yes', False)
+    """
+
+    def declare(check: Callable[[C], bool]) -> Guard[C]:
+        return Guard(check.__name__, " ".join(reason.split()), check)
+
+    return declare
 
 
 @attrs.frozen
@@ -45,7 +74,9 @@ class Route(Generic[C]):
 
     ``states`` in order; ``initial``; ``final`` (nothing may leave them); ``transitions`` as
     ``transitions`` dicts (``trigger``, ``source`` (a state or a list), ``dest``,
-    ``conditions``); ``guards`` maps each condition name to a function of the context.
+    ``conditions``); ``guards`` the :class:`Guard` values the conditions name. A declaration
+    that names a state it does not declare, or is otherwise unsound, raises
+    :class:`~complaint_workflow.errors.RouteDefinitionError` naming the offenders.
     """
 
     def __init__(
@@ -57,7 +88,7 @@ class Route(Generic[C]):
         initial: str,
         final: Iterable[str],
         transitions: Sequence[TransitionSpec],
-        guards: Mapping[str, Guard[C]] | None = None,
+        guards: Iterable[Guard[C]] = (),
     ) -> None:
         self.name: Final = name
         self.title: Final = title
@@ -65,7 +96,8 @@ class Route(Generic[C]):
         self.initial: Final = initial
         self.final: Final = frozenset(final)
         self.transitions: Final = tuple(dict(t) for t in transitions)
-        self.guards: Final[Mapping[str, Guard[C]]] = dict(guards or {})
+        self.guards: Final[Mapping[str, Guard[C]]] = _by_name(name, guards)
+        _check_declaration(name, self.states, initial, self.final, self.transitions)
         self.machine: Final = Machine(
             model=None,
             states=list(self.states),
@@ -120,9 +152,9 @@ class Route(Generic[C]):
         failed = ""
         for edge in edges:
             for guard_name in edge.guards:
-                guard = self.guards[guard_name]
-                if not guard(context):
-                    failed = " ".join((guard.__doc__ or guard_name).split())
+                check = self.guards[guard_name]
+                if not check.check(context):
+                    failed = check.reason
                     break
             else:
                 return edge.dest
@@ -133,12 +165,8 @@ class Route(Generic[C]):
     def _check(self) -> None:
         problems: list[str] = []
         states = set(self.states)
-        if self.initial not in states:
-            problems.append(f"initial state {self.initial!r} is not a state")
         if not self.final:
             problems.append("no final state")
-        if self.final - states:
-            problems.append(f"final states {sorted(self.final - states)} are not states")
         leaving = sorted({s for s, _, _, _ in self.edges() if s in self.final})
         if leaving:
             problems.append(f"transitions leave final states {leaving}")
@@ -212,6 +240,63 @@ class Route(Generic[C]):
 @attrs.frozen
 class _Refusal:
     reason: str
+
+
+def _by_name(route: str, guards: Iterable[Guard[C]]) -> dict[str, Guard[C]]:
+    out: dict[str, Guard[C]] = {}
+    for g in guards:
+        if not isinstance(g, Guard):
+            raise RouteDefinitionError(
+                f"route {route!r}: guards must be Guard values (got {type(g).__name__})"
+            )
+        if g.name in out:
+            raise RouteDefinitionError(f"route {route!r}: guard {g.name!r} is declared twice")
+        out[g.name] = g
+    return out
+
+
+def _listed(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _check_declaration(
+    route: str,
+    states: tuple[str, ...],
+    initial: str,
+    final: frozenset[str],
+    transitions: tuple[dict[str, Any], ...],
+) -> None:
+    """Refuse a declaration naming what it does not declare, before ``transitions`` sees it
+    (it would add an unknown initial state silently, and keep an unknown destination)."""
+    problems: list[str] = []
+    declared = set(states)
+    if len(declared) != len(states):
+        problems.append(
+            f"states declared twice {sorted({s for s in states if states.count(s) > 1})}"
+        )
+    if initial not in declared:
+        problems.append(f"initial state {initial!r} is not a declared state")
+    if final - declared:
+        problems.append(f"final states {sorted(final - declared)} are not declared states")
+    sources: set[str] = set()
+    dests: set[str] = set()
+    for i, t in enumerate(transitions):
+        unknown = sorted(set(t) - _KEYS)
+        if unknown:
+            problems.append(f"transition {i} has unknown keys {unknown}")
+        if not isinstance(t.get("trigger"), str):
+            problems.append(f"transition {i} has no trigger")
+        sources.update(_listed(t.get("source")))
+        if t.get("dest") is not None:
+            dests.add(t["dest"])
+    if sources - declared:
+        problems.append(f"sources {sorted(map(str, sources - declared))} are not declared states")
+    if dests - declared:
+        problems.append(
+            f"destinations {sorted(map(str, dests - declared))} are not declared states"
+        )
+    if problems:
+        raise RouteDefinitionError(f"route {route!r}: " + "; ".join(problems))
 
 
 def _closure(start: set[str], graph: Mapping[str, set[str]]) -> set[str]:
