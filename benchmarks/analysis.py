@@ -54,6 +54,7 @@ sys.path[:] = [p for p in sys.path if os.path.realpath(p or os.curdir) != _HERE]
 
 import argparse
 import platform
+import time
 import timeit
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
