@@ -172,7 +172,7 @@ def test_every_json_document_names_its_schema(tmp_path: Path) -> None:
     documents = {
         "deadlines": _json("deadlines", *RECEIVED),
         "replay": _json("replay", str(tmp_path / "XMAS-1-cafcass-web.json")),
-        "policy": _json("policy", "show", "cafcass-web"),
+        "policy-show": _json("policy", "show", "cafcass-web"),
         "policy-diff": _json("policy", "diff", "cafcass-2012", "cafcass-web"),
     }
     for kind, document in documents.items():
@@ -338,7 +338,7 @@ def test_subprocess_exit_codes_and_stderr(tmp_path: Path) -> None:
     """As a real process: 0, 1, 2 and one stderr line each, never a traceback."""
     ok = subprocess_cli("policy", "show", "cafcass-web", "--json")
     assert ok.returncode == 0
-    assert json.loads(ok.stdout)["schema"] == "complaint-workflow/policy"
+    assert json.loads(ok.stdout)["schema"] == "complaint-workflow/policy-show"
     refused = subprocess_cli("policy", "show", "nope")
     usage = subprocess_cli("deadlines", "--received", "nope", "--complainant", "adult")
     for proc, code in ((refused, 1), (usage, 2)):

@@ -627,7 +627,7 @@ def _policy_show(args: argparse.Namespace, out: TextIO) -> int:
         parameters = {name: _plain(getattr(policy.parameters, name)) for name in PARAMETER_NAMES}
         _write_json(
             out,
-            "policy",
+            "policy-show",
             {
                 "id": policy.id,
                 "title": policy.title,
