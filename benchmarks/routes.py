@@ -312,18 +312,23 @@ def _long_open(n: int) -> tuple[Complaint, list[ev.Event]]:
     return c, moves
 
 
-def _replay_per_event(n: int, repeat: int) -> float:
+def _replay_per_event(n: int, repeat: int) -> tuple[float, float]:
+    """Per event: ``Complaint.replay`` of the history, and ``Complaint.from_json`` of it."""
     base, moves = _long_open(n)
     built = base
     for m in moves:
         built = built.apply(m)
     history = list(built.history)
-    best = float("inf")
+    text = built.to_json()
+    best = best_json = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
         Complaint.replay(history)
         best = min(best, time.perf_counter() - start)
-    return best / len(history)
+        start = time.perf_counter()
+        Complaint.from_json(text)
+        best_json = min(best_json, time.perf_counter() - start)
+    return best / len(history), best_json / len(history)
 
 
 def _delays_per_event(n: int, repeat: int) -> float:
@@ -350,12 +355,14 @@ def _delays_per_event(n: int, repeat: int) -> float:
 
 def bench_linear(quick: bool, repeat: int, min_time: float) -> dict[str, float]:
     small, large = (200, 4_000) if quick else (2_000, 40_000)
-    d_small, d_large = (20, 200) if quick else (200, 2_000)
+    d_small, d_large = (100, 1_000) if quick else (200, 2_000)
+    replay_small = _replay_per_event(small, repeat)
+    replay_large = _replay_per_event(large, max(1, repeat // 2))
     out = {
         "small": small,
         "large": large,
-        "replay_small": _replay_per_event(small, repeat),
-        "replay_large": _replay_per_event(large, max(1, repeat // 2)),
+        **dict(zip(("replay_small", "json_small"), replay_small, strict=True)),
+        **dict(zip(("replay_large", "json_large"), replay_large, strict=True)),
         "d_small": d_small,
         "d_large": d_large,
         "delay_small": _delays_per_event(d_small, repeat),
@@ -563,12 +570,18 @@ def main(argv: list[str] | None = None) -> int:
     lin = bench_linear(args.quick, repeat, min_time)
     r_replay = lin["replay_large"] / lin["replay_small"]
     r_delay = lin["delay_large"] / lin["delay_small"]
+    r_json = lin["json_large"] / lin["json_small"]
     r_earlier = lin["earlier"] / lin["latest"]
     print("\n5. Linear cost")
     print(
         f"   Complaint.replay per event, {lin['small']:,} events   "
         f"{us(lin['replay_small'])}; {lin['large']:,} events {us(lin['replay_large'])}"
         f"   = {r_replay:.2f}x (target <= 1.5x)"
+    )
+    print(
+        f"   Complaint.from_json per event, {lin['small']:,} events "
+        f"{us(lin['json_small'])}; {lin['large']:,} events {us(lin['json_large'])}"
+        f"   = {r_json:.2f}x (target <= 1.5x)"
     )
     print(
         f"   delay updates per event, {lin['d_small']:,}            "
@@ -604,6 +617,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  REPORT  memory: {m['ours']:.0f} B per complaint, {r_mem:.2f}x a list of tuples")
     for label, ratio, limit in (
         ("replay per event, long / short history", r_replay, 1.5),
+        ("from_json per event, long / short history", r_json, 1.5),
         ("delay update per event, many / few", r_delay, 1.5),
         ("obligations at an earlier instant / after the last", r_earlier, 3.0),
     ):

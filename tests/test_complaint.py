@@ -29,6 +29,7 @@ from complaint_workflow import (
     HearingVacated,
     MeetingHeld,
     MeetingOffered,
+    NaiveDatetimeError,
     Policy,
     PolicyChanged,
     ProviderResponseAgreed,
@@ -124,7 +125,6 @@ def test_json_carries_a_custom_policy() -> None:
 @pytest.mark.parametrize(
     ("event", "reason"),
     [
-        (ForwardedToCST(at=datetime(2024, 6, 12, 11)), "aware"),
         (ForwardedToCST(at=t(6, 12, 9)), "earlier than the previous"),
         (ForwardedToCST(at=t(6, 12, 11), version=5), "out of order"),
         (ContactMade(at=t(6, 13)), "no 'contact' from 'awaiting-contact'|no 'accept'"),
@@ -142,6 +142,12 @@ def test_rejected_events_change_nothing(event: object, reason: str) -> None:
     assert info.value.reason
     assert c.to_json() == before
     assert isinstance(info.value, ComplaintWorkflowError)
+
+
+def test_a_naive_event_time_is_refused_when_the_event_is_made() -> None:
+    """An event with a naive time cannot be made: NaiveDatetimeError names the field."""
+    with pytest.raises(NaiveDatetimeError, match=r"ForwardedToCST\.at must be an aware"):
+        ForwardedToCST(at=datetime(2024, 6, 12, 11))
 
 
 def test_contact_before_forwarding_is_rejected() -> None:

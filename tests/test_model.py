@@ -53,9 +53,11 @@ from complaint_workflow import (
     HearingListed,
     HearingMoved,
     HearingVacated,
+    InvalidValueError,
     MeetingDeclined,
     MeetingHeld,
     MeetingOffered,
+    NaiveDatetimeError,
     Obligation,
     Policy,
     ProviderResponseAgreed,
@@ -597,6 +599,10 @@ class ComplaintModel(RuleBasedStateMachine):
 
     @rule(explicit=versioned, aspects=aspect_lists, serious=st.booleans())
     def assess(self, explicit: bool, aspects: list[str], serious: bool) -> None:
+        if not aspects or len(set(aspects)) < len(aspects):  # refused when made
+            with pytest.raises(InvalidValueError, match=r"Assessed\.aspects"):
+                Assessed(at=self.at(), aspects=aspects, serious_conduct=serious)  # type: ignore[arg-type]
+            return
         self.attempt(Assessed, explicit, aspects=aspects, serious_conduct=serious)
 
     @rule(explicit=versioned, route=st.sampled_from(["early-resolution", "investigation"]))
@@ -727,10 +733,13 @@ class ComplaintModel(RuleBasedStateMachine):
         event = next((e for e in candidates if self._allows(e)), candidates[0])
         if flaw == "earlier":
             broken = attrs.evolve(event, at=self.model.last_at - timedelta(microseconds=amount))
-        elif flaw == "naive":
-            broken = attrs.evolve(event, at=at.astimezone(LONDON).replace(tzinfo=None))
+        elif flaw == "naive":  # refused when the event is made, before any complaint sees it
+            with pytest.raises(NaiveDatetimeError, match="aware"):
+                attrs.evolve(event, at=at.astimezone(LONDON).replace(tzinfo=None))
+            return
         else:
-            broken = attrs.evolve(event, version=self.complaint.version + 1 + (amount % 7 - 3 or 4))
+            wrong = self.complaint.version + 1 + (amount % 7 - 3 or 4)
+            broken = attrs.evolve(event, version=max(1, wrong))
         self.check(broken)
 
     @rule(back=st.integers(0, 5 * 24 * 3600 * 10**6))

@@ -18,6 +18,8 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
+import stat
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any, Final
@@ -29,6 +31,7 @@ from .errors import (
     CalendarDataError,
     CalendarRangeError,
     InvalidInputError,
+    InvalidValueError,
     MissingDependencyError,
     NaiveDatetimeError,
 )
@@ -45,6 +48,10 @@ LONDON: Final = ZoneInfo("Europe/London")
 """The procedure's timezone: every deadline is a date in Europe/London."""
 
 GOVUK_DIVISION: Final = "england-and-wales"
+FULL_YEAR_HOLIDAYS: Final = 8
+"""England and Wales have at least 8 bank holidays every year; a GOV.UK file holding fewer
+for a year covers only part of it (e.g. a newly announced one-off day alone)."""
+MAX_GOVUK_BYTES: Final = 16 * 1024 * 1024
 _SNAPSHOT: Final = "england-and-wales.json"
 _SATURDAY: Final = 5
 
@@ -66,7 +73,13 @@ def as_london(instant: datetime, name: str = "instant") -> datetime:
         raise NaiveDatetimeError(
             f"{name} is a naive datetime; pass an aware one (e.g. with tzinfo=Europe/London)"
         )
-    return instant.astimezone(LONDON)
+    try:
+        return instant.astimezone(LONDON)
+    except OverflowError:  # within a day of year 1 or 9999
+        raise InvalidValueError(
+            f"{name} {instant.isoformat()} is too close to the limits of datetime to convert "
+            "to Europe/London"
+        ) from None
 
 
 def end_of_day(d: date) -> datetime:
@@ -87,17 +100,19 @@ def load_govuk_bank_holidays(
     """
     where = "the GOV.UK bank-holidays data"
     if isinstance(source, str | os.PathLike):
-        where = os.fspath(source)
-        try:
-            with open(source, encoding="utf-8") as fh:
-                document: Any = json.load(fh)
-        except (OSError, ValueError) as exc:
-            raise CalendarDataError(
-                f"{where}: cannot read it as JSON ({type(exc).__name__}); expected GOV.UK's "
-                "bank-holidays.json"
-            ) from None
-    else:
+        where = str(os.fspath(source))
+        if len(where) > 200:
+            where = where[:197] + "..."
+        document: Any = _read_json_file(source, where)
+    elif isinstance(source, Mapping):
         document = source
+    else:
+        raise CalendarDataError(
+            f"expected a path to GOV.UK's bank-holidays.json or its parsed mapping "
+            f"(got {type(source).__name__})"
+        )
+    if not isinstance(division, str):
+        raise CalendarDataError(f"division must be a str (got {type(division).__name__})")
     if isinstance(document, Mapping) and division in document:
         document = document[division]
     if not isinstance(document, Mapping) or not isinstance(document.get("events"), list):
@@ -106,22 +121,71 @@ def load_govuk_bank_holidays(
         )
     out: dict[date, str] = {}
     for i, event in enumerate(document["events"]):
+        raw_day = event.get("date") if isinstance(event, Mapping) else None
+        title = event.get("title", "") if isinstance(event, Mapping) else None
         try:
-            day = date.fromisoformat(event["date"])
-            title = str(event.get("title", ""))
-        except (KeyError, TypeError, ValueError, AttributeError):
+            if not isinstance(raw_day, str) or _ISO_DATE.fullmatch(raw_day) is None:
+                raise ValueError
+            day = date.fromisoformat(raw_day)
+        except ValueError:
             raise CalendarDataError(
                 f"{where}: events[{i}] must have a 'date' as YYYY-MM-DD and a 'title'"
             ) from None
+        if not isinstance(title, str) or len(title) > 200:
+            raise CalendarDataError(f"{where}: events[{i}].title must be a string (at most 200)")
         out[day] = title
     return out
 
 
+_ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _read_json_file(source: str | os.PathLike[str], where: str) -> Any:
+    """A JSON file's document; a FIFO, device or directory is refused before it is read."""
+    try:
+        info = os.stat(source)
+    except (OSError, ValueError) as exc:
+        raise CalendarDataError(
+            f"{where}: cannot read it ({type(exc).__name__}); expected GOV.UK's bank-holidays.json"
+        ) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise CalendarDataError(f"{where}: not a regular file (a FIFO, device or directory?)")
+    if info.st_size > MAX_GOVUK_BYTES:
+        raise CalendarDataError(f"{where}: larger than {MAX_GOVUK_BYTES} bytes")
+    try:
+        with open(source, encoding="utf-8") as fh:
+            return json.loads(fh.read(MAX_GOVUK_BYTES + 1))
+    except (OSError, ValueError, RecursionError) as exc:
+        raise CalendarDataError(
+            f"{where}: cannot read it as JSON ({type(exc).__name__}); expected GOV.UK's "
+            "bank-holidays.json"
+        ) from None
+
+
+def _years_held(days: Mapping[date, str]) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for d in days:
+        counts[d.year] = counts.get(d.year, 0) + 1
+    return counts
+
+
 def _sorted_names(names: Mapping[date, str]) -> dict[date, str]:
+    if not isinstance(names, Mapping):
+        raise InvalidInputError(
+            f"holidays must be a mapping of datetime.date to name (got {type(names).__name__})"
+        )
+    for d, name in names.items():
+        _require_date(d, "a holiday")
+        if not isinstance(name, str):
+            raise InvalidInputError(f"a holiday's name must be a str (got {type(name).__name__})")
     return dict(sorted(names.items()))
 
 
 def _frozen_dates(values: Iterable[date]) -> frozenset[date]:
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise InvalidInputError(
+            f"expected an iterable of datetime.date (got {type(values).__name__})"
+        )
     return frozenset(_require_date(v, "a calendar date") for v in values)
 
 
@@ -151,6 +215,11 @@ class WorkingDayCalendar:
     _flags: bytes = attrs.field(init=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
+        for name in ("first_year", "last_year"):
+            if type(getattr(self, name)) is not int:
+                raise InvalidInputError(
+                    f"{name} must be an int (got {type(getattr(self, name)).__name__})"
+                )
         if not (1 <= self.first_year <= self.last_year <= 9998):
             raise InvalidInputError(
                 f"the span must satisfy 1 <= first_year <= last_year <= 9998 "
@@ -205,6 +274,9 @@ class WorkingDayCalendar:
         Needs the optional ``holidays`` package (``pip install 'complaint-workflow[holidays]'``);
         without it, raises :class:`~complaint_workflow.errors.MissingDependencyError`.
         """
+        for name, year in (("first_year", first_year), ("last_year", last_year)):
+            if type(year) is not int or not 1 <= year <= 9998:
+                raise InvalidInputError(f"{name} must be an int from 1 to 9998")
         try:
             import holidays as holidays_package  # imported here: it costs ~50 ms
         except ImportError:
@@ -238,6 +310,14 @@ class WorkingDayCalendar:
         days = load_govuk_bank_holidays(source)
         if not days:
             raise CalendarDataError("the GOV.UK data holds no england-and-wales events")
+        partial = sorted(y for y, n in _years_held(days).items() if n < FULL_YEAR_HOLIDAYS)
+        if partial:
+            raise CalendarDataError(
+                f"the GOV.UK data holds only part of {partial[0]} (fewer than "
+                f"{FULL_YEAR_HOLIDAYS} bank holidays); load it over a full calendar with "
+                "WorkingDayCalendar.england_and_wales().with_govuk_bank_holidays(...), or add "
+                "single days with with_closures([...])"
+            )
         years = [d.year for d in days]
         return cls(
             days,
@@ -248,14 +328,17 @@ class WorkingDayCalendar:
     def with_govuk_bank_holidays(
         self, source: str | os.PathLike[str] | Mapping[str, Any]
     ) -> WorkingDayCalendar:
-        """Return a calendar whose holidays, for every year the GOV.UK file covers, are GOV.UK's.
+        """Return this calendar updated from a GOV.UK file: its years replaced or added to.
 
-        Use it when GOV.UK announces a new one-off bank holiday: years the file does not cover
-        keep this calendar's holidays, closures and extra working days stay.
+        For a year the file covers in full (at least :data:`FULL_YEAR_HOLIDAYS` days), its
+        list replaces this calendar's, so a moved holiday moves. A year it covers only in part
+        (a newly announced one-off day alone) is merged: the file's days are added and the
+        year's other holidays stay. Years the file does not cover keep this calendar's
+        holidays; closures and extra working days stay. Days outside the span are ignored.
         """
         days = load_govuk_bank_holidays(source)
-        years = {d.year for d in days}
-        kept = {d: n for d, n in self.holidays.items() if d.year not in years}
+        full = {y for y, n in _years_held(days).items() if n >= FULL_YEAR_HOLIDAYS}
+        kept = {d: n for d, n in self.holidays.items() if d.year not in full}
         kept.update({d: n for d, n in days.items() if self.first_year <= d.year <= self.last_year})
         return attrs.evolve(self, holidays=kept)
 
@@ -307,8 +390,9 @@ class WorkingDayCalendar:
         return bool(self._flags[self._index(d, "d")])
 
     def holiday_name(self, d: date) -> str | None:
-        """The bank holiday's name on ``d``, or ``None``."""
-        return self.holidays.get(_require_date(d, "d"))
+        """The bank holiday's name on ``d``, or ``None``; outside the span, CalendarRangeError."""
+        self._index(d, "d")
+        return self.holidays.get(d)
 
     def add_working_days(self, d: date, n: int) -> date:
         """The ``n``-th working day after day 0 (the first working day on or after ``d``).

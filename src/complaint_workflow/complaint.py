@@ -24,7 +24,7 @@ import attrs
 
 from . import events as ev
 from .calendar import LONDON, WorkingDayCalendar, as_london
-from .errors import ComplaintWorkflowError, EventRejected
+from .errors import ComplaintWorkflowError, EventRejected, InvalidInputError
 from .gate import eligibility_of, finished
 from .obligations import Obligation, derive_forward_only, six_month_limit_of
 from .personal import PersonalDetails
@@ -121,24 +121,45 @@ class Complaint:
         ``case_ongoing`` defaults to "no ``involvement_ended`` given". ``staff_named`` counts
         the members of staff the complaint names (a count, never who: for the pre-July-2014
         counting rule). Raises :class:`EventRejected` for bad facts (a naive time, an unknown
-        complainant kind, a hearing before receipt …).
+        complainant kind, a hearing before receipt, a date outside the calendar's span …) and
+        :class:`InvalidInputError` for a ``policy`` or ``calendar`` of the wrong type.
         """
-        chosen = Policy.load(policy) if isinstance(policy, str) else policy
+        if isinstance(policy, str):
+            chosen = Policy.load(policy)
+        elif isinstance(policy, Policy):
+            chosen = policy
+        else:
+            raise InvalidInputError(
+                f"policy must be a Policy or a built-in id (got {type(policy).__name__})"
+            )
+        if calendar is not None and not isinstance(calendar, WorkingDayCalendar):
+            raise InvalidInputError(
+                f"calendar must be a WorkingDayCalendar or None (got {type(calendar).__name__})"
+            )
         if personal is not None and not isinstance(personal, PersonalDetails):
             raise EventRejected(_NEW, "complaint-opened", "personal must be PersonalDetails")
-        opened = ev.ComplaintOpened(
-            at=received_at,
-            version=1,
-            complaint_id=complaint_id,
-            complainant=complainant,
-            channel=channel,  # type: ignore[arg-type]
-            case_ongoing=(involvement_ended is None) if case_ongoing is None else case_ongoing,
-            involvement_ended=involvement_ended,
-            hearing=hearing,
-            staff_named=staff_named,
-            policy_id=chosen.id,
-            linked_to=linked_to,
-        )
+        if case_ongoing is not None and type(case_ongoing) is not bool:
+            raise EventRejected(
+                _NEW, "complaint-opened", "case_ongoing must be a bool (True or False) or None"
+            )
+        if not isinstance(received_at, datetime) or received_at.tzinfo is None:
+            raise EventRejected(_NEW, "complaint-opened", "received_at must be an aware datetime")
+        try:
+            opened = ev.ComplaintOpened(
+                at=received_at,
+                version=1,
+                complaint_id=complaint_id,
+                complainant=complainant,
+                channel=channel,  # type: ignore[arg-type]
+                case_ongoing=(involvement_ended is None) if case_ongoing is None else case_ongoing,
+                involvement_ended=involvement_ended,
+                hearing=hearing,
+                staff_named=staff_named,
+                policy_id=chosen.id,
+                linked_to=linked_to,
+            )
+        except ComplaintWorkflowError as exc:  # a field's own check names the field
+            raise EventRejected(_NEW, "complaint-opened", str(exc)) from None
         return cls._start(
             opened, chosen, calendar or WorkingDayCalendar.england_and_wales(), personal
         )
@@ -151,6 +172,12 @@ class Complaint:
         calendar: WorkingDayCalendar,
         personal: PersonalDetails | None,
     ) -> Complaint:
+        if not isinstance(calendar, WorkingDayCalendar):
+            raise InvalidInputError(
+                f"calendar must be a WorkingDayCalendar or None (got {type(calendar).__name__})"
+            )
+        if not isinstance(policy, Policy):
+            raise InvalidInputError(f"policy must be a Policy (got {type(policy).__name__})")
         reason = _check_opening(opened, calendar)
         if reason:
             raise EventRejected(_NEW, opened.name, reason)
@@ -379,6 +406,9 @@ class Complaint:
         if plan is None:  # pragma: no cover - apply checked it
             raise EventRejected(self.state, _name(event), "not an event for a complaint")
         expected = check_next_event(self.state, self.history, event)
+        outside = ev.check_dates(event, self.calendar)
+        if outside is not None:
+            raise EventRejected(self.state, event.name, outside)
         event = attrs.evolve(event, version=expected, at=_fixed_offset(event.at))
         name = event.name
         at = event.at
@@ -453,10 +483,21 @@ class Complaint:
     # ----------------------------------------------------------------- JSON
 
     def to_json(self, *, include_personal: bool = True) -> str:
-        """The history as a JSON document with a schema version (see ``docs/json.md``)."""
-        from .serialize import complaint_to_json
+        """The history as a JSON document (schema version 2, see ``docs/json.md``).
 
-        return complaint_to_json(self, include_personal=include_personal)
+        It pins every policy the complaint was ever under (TOML and sha256), built-ins
+        included, so a later release cannot silently re-time it.
+        """
+        from .history import write_history
+
+        if type(include_personal) is not bool:
+            raise InvalidInputError("include_personal must be a bool (True or False)")
+        return write_history(
+            complaint_id=self.id,
+            events=self.history,
+            policies=(*self.earlier_policies, self.policy),
+            personal=self.personal if include_personal else None,
+        )
 
     @classmethod
     def from_json(
@@ -465,11 +506,25 @@ class Complaint:
         *,
         policies: Mapping[str, Policy] | None = None,
         calendar: WorkingDayCalendar | None = None,
+        retime: bool = False,
     ) -> Complaint:
-        """Read a JSON history and replay it: equal to the complaint that wrote it."""
-        from .serialize import complaint_from_json
+        """Read a JSON history and replay it: equal to the complaint that wrote it.
 
-        return complaint_from_json(text, policies=policies, calendar=calendar)
+        It replays under exactly the policies the history pins. When a pinned built-in
+        differs from the one shipped now, :class:`~complaint_workflow.errors.PinnedPolicyError`
+        is raised, unless ``retime=True``: then the complaint is re-timed under the current
+        content (what a store's repair does). ``policies`` adds policies a version-1 history
+        names without embedding. Every problem is a typed error (``docs/json.md``).
+        """
+        from .history import read_history
+
+        history = read_history(text, retime=retime, policies=policies)
+        return cls.replay(
+            history.events,
+            policies=history.policies,
+            calendar=calendar,
+            personal=history.personal,
+        )
 
 
 def _fixed_offset(at: datetime) -> datetime:
@@ -573,29 +628,19 @@ def _resolve(policy_id: str, known: dict[str, Policy], state: str, name: str) ->
 
 
 def _check_opening(opened: ev.ComplaintOpened, calendar: WorkingDayCalendar) -> str:
+    # Each field was checked when the event was made (types, words, lengths, years); what is
+    # left needs several fields at once, or the calendar.
     at = opened.at
-    if not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None:
-        return "received_at must be an aware datetime"
-    if not isinstance(opened.complaint_id, str) or not opened.complaint_id:
-        return "complaint_id must be a non-empty string"
-    if opened.complainant not in ("adult", "child", "other", "employee-matter"):
-        return "complainant must be one of adult, child, other, employee-matter"
-    channels = ("in-person", "phone", "letter", "email", "web-form", "feedback-form")
-    if opened.channel not in channels:
-        return f"channel must be one of {', '.join(channels)}"
-    if type(opened.staff_named) is not int or opened.staff_named < 0:
-        return "staff_named must be a whole number >= 0"
     received = as_london(at).date()
-    for field in ("hearing", "involvement_ended"):
-        value = getattr(opened, field)
-        if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
-            return f"{field} must be a date"
     if opened.hearing is not None and opened.hearing < received:
         return "the next hearing must not be before the complaint was received"
     if opened.involvement_ended is not None and opened.involvement_ended > received:
         return "involvement_ended must not be after the complaint was received"
     if opened.involvement_ended is not None and opened.case_ongoing:
         return "a case whose involvement has ended is not ongoing"
+    outside = ev.check_dates(opened, calendar)
+    if outside:
+        return outside
     try:
         calendar.deemed_receipt(at)
     except ComplaintWorkflowError as exc:

@@ -34,14 +34,10 @@ class DeadlineReport:
 
     def to_dict(self) -> dict[str, object]:
         """The JSON object printed by ``complaint-workflow deadlines --json``."""
-        return {
-            "deemed_receipt": self.deemed_receipt.isoformat(),
-            "eligibility": self.eligibility,
-            "six_month_limit": None
-            if self.six_month_limit is None
-            else self.six_month_limit.isoformat(),
-            "obligations": [o.to_dict() for o in self.obligations],
-        }
+        from .history import unstructure  # the library's one JSON codec
+
+        data: dict[str, object] = unstructure(self)
+        return data
 
 
 def deadlines(
@@ -65,6 +61,8 @@ def deadlines(
     >>> [(o.id, o.due.isoformat()) for o in report.obligations]
     [('forward-to-cst', '2024-06-13'), ('contact', '2024-06-14'), ('investigation', '2024-07-10')]
     """
+    if isinstance(aspects, str) or not isinstance(aspects, Iterable):
+        raise InvalidInputError(f"aspects must be a list of aspects (got {type(aspects).__name__})")
     chosen = aspects_tuple = tuple(aspects)
     unknown = [a for a in chosen if a not in ASPECTS]
     if unknown:

@@ -11,12 +11,45 @@ __all__ = [
     "CalendarRangeError",
     "ComplaintWorkflowError",
     "EventRejected",
+    "HistoryError",
     "InvalidInputError",
+    "InvalidValueError",
     "MissingDependencyError",
     "NaiveDatetimeError",
+    "PinnedPolicyError",
     "PolicyError",
     "RouteDefinitionError",
+    "bounded_repr",
 ]
+
+_QUOTED = 80
+
+
+def bounded_repr(value: object, limit: int = _QUOTED) -> str:
+    """``repr(value)`` cut to at most ``limit`` characters, safe on huge or deep values.
+
+    Used to quote an offending value in a message without ever echoing a megabyte (or a
+    structure deep enough to exhaust the recursion limit). Only ever used on identifiers and
+    choices, never on personal details.
+    """
+    if isinstance(value, str | bytes | int | float | bool | type(None)):
+        if isinstance(value, str | bytes) and len(value) > limit:
+            value = value[:limit]
+            return repr(value)[: limit - 3] + "..."
+        if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+            return "a very large integer"
+        text = repr(value)
+    else:
+        import reprlib
+
+        short = reprlib.Repr()
+        short.maxlevel = 2
+        short.maxstring = short.maxother = limit
+        try:
+            text = short.repr(value)
+        except Exception:  # a hostile __repr__
+            text = f"a {type(value).__name__}"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class ComplaintWorkflowError(Exception):
@@ -53,6 +86,22 @@ class InvalidInputError(ComplaintWorkflowError, TypeError):
     """An argument had the wrong type or an unknown value.
 
     The message names the argument and what it must be.
+    """
+
+
+class InvalidValueError(ComplaintWorkflowError, ValueError):
+    """A value of the right type that is not allowed: an unknown word, out of range, too long.
+
+    The message names the field, what it must be, and quotes at most 80 characters of what
+    came (never personal details).
+    """
+
+
+class HistoryError(ComplaintWorkflowError, ValueError):
+    """A JSON history could not be read: not JSON, the wrong shape, too large or too deep.
+
+    The message names the place in the document (``events[3].at``) and what was expected;
+    ``docs/json.md`` describes the format.
     """
 
 
@@ -94,4 +143,14 @@ class MissingDependencyError(ComplaintWorkflowError, ImportError):
 
     The message names the package and the ``pip install`` command (an extra of
     ``complaint-workflow``) that brings it.
+    """
+
+
+class PinnedPolicyError(PolicyError):
+    """A history pins a built-in policy whose content differs from the one shipped now.
+
+    The release changed the built-in since the history was written, so replaying it under the
+    shipped policy would re-time the complaint. Read it with
+    ``Complaint.from_json(text, retime=True)`` to re-time it deliberately under the current
+    built-in; the default keeps the stored deadlines by refusing.
     """

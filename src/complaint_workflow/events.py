@@ -10,13 +10,23 @@ names, contact details and the complaint's text live in
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date, datetime
-from typing import ClassVar, Literal
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, get_args
+from zoneinfo import ZoneInfo
 
 import attrs
 
+from .errors import InvalidInputError, InvalidValueError, NaiveDatetimeError, bounded_repr
 from .vocabulary import (
+    ASPECTS,
+    CHANNELS,
+    COMPLAINANTS,
+    CONDUCT_REFERRALS,
+    CONTACT_METHODS,
+    RESPONSE_METHODS,
+    TRIAGE_ROUTES,
     Aspect,
     Channel,
     ComplainantKind,
@@ -26,7 +36,13 @@ from .vocabulary import (
     TriageRoute,
 )
 
+if TYPE_CHECKING:
+    from .calendar import WorkingDayCalendar
+
 __all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "MAX_ID_LENGTH",
     "Aspect",
     "Assessed",
     "ChallengeNotTakenForward",
@@ -60,11 +76,204 @@ __all__ = [
     "ResubmissionRequested",
     "Resubmitted",
     "Triaged",
+    "check_dates",
 ]
 
+# --------------------------------------------------------------------- field checks
+#
+# Plain functions, not composed validators: an event is built in a few microseconds and the
+# checks must not change that. Each names the field, says what it must be and quotes at most
+# 80 characters of what came. Events hold no personal data, so quoting an id is safe.
 
-def _aspects(value: Iterable[Aspect]) -> tuple[Aspect, ...]:
-    return tuple(value)
+FIRST_YEAR: Final = 1900
+LAST_YEAR: Final = 2199
+"""Instants and dates of events lie in these years (local to their offset), so that any later
+arithmetic (a six-month limit, a working-day count) can never overflow."""
+MAX_ID_LENGTH: Final = 200
+"""The longest identifier (complaint id, event id) an event accepts."""
+MAX_VERSION: Final = 10**9
+MAX_STAFF_NAMED: Final = 10_000
+_POLICY_ID: Final = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+def _where(instance: object, attribute: attrs.Attribute[Any]) -> str:
+    return f"{type(instance).__name__}.{attribute.name}"
+
+
+def _wrong_type(
+    instance: object, attribute: attrs.Attribute[Any], expected: str, value: object
+) -> InvalidInputError:
+    return InvalidInputError(
+        f"{_where(instance, attribute)} must be {expected} (got {type(value).__name__})"
+    )
+
+
+def _instant(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, datetime):
+        raise _wrong_type(instance, attribute, "an aware datetime.datetime", value)
+    try:
+        offset = value.utcoffset()
+    except Exception:  # a tzinfo that raises or answers nonsense
+        offset = None
+    if value.tzinfo is None or offset is None:
+        raise NaiveDatetimeError(
+            f"{_where(instance, attribute)} must be an aware datetime (got a naive one); "
+            "pass tzinfo, e.g. ZoneInfo('Europe/London')"
+        )
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise InvalidValueError(
+            f"{_where(instance, attribute)} must be in the years {FIRST_YEAR}-{LAST_YEAR} "
+            f"(got year {value.year})"
+        )
+
+
+def _a_date(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value.__class__ is not date and (not isinstance(value, date) or isinstance(value, datetime)):
+        raise _wrong_type(instance, attribute, "a datetime.date (not a datetime)", value)
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise InvalidValueError(
+            f"{_where(instance, attribute)} must be in the years {FIRST_YEAR}-{LAST_YEAR} "
+            f"(got {value.isoformat()})"
+        )
+
+
+def _optional_date(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        _a_date(instance, attribute, value)
+
+
+def _version(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is None:
+        return
+    if value.__class__ is not int:
+        raise _wrong_type(instance, attribute, "an int or None", value)
+    if not 1 <= value <= MAX_VERSION:
+        raise InvalidValueError(
+            f"{_where(instance, attribute)} must be from 1 to {MAX_VERSION} "
+            f"(got {bounded_repr(value)})"
+        )
+
+
+def _identifier(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value.__class__ is not str:
+        raise _wrong_type(instance, attribute, "a str", value)
+    if not 1 <= len(value) <= MAX_ID_LENGTH or not value.isprintable():
+        raise InvalidValueError(
+            f"{_where(instance, attribute)} must be 1 to {MAX_ID_LENGTH} printable characters "
+            f"(got {len(value)} characters: {bounded_repr(value)})"
+        )
+
+
+def _optional_identifier(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        _identifier(instance, attribute, value)
+
+
+def _policy_id(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value.__class__ is not str:
+        raise _wrong_type(instance, attribute, "a str", value)
+    if _POLICY_ID.fullmatch(value) is None:
+        raise InvalidValueError(
+            f"{_where(instance, attribute)} must be a policy id: lowercase letters, digits "
+            f"and '-', at most 64 (got {bounded_repr(value)})"
+        )
+
+
+def _optional_target_id(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        _policy_id(instance, attribute, value)  # target ids follow the same pattern
+
+
+def _boolean(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value.__class__ is not bool:
+        raise _wrong_type(instance, attribute, "a bool (True or False)", value)
+
+
+def _count(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value.__class__ is not int:
+        raise _wrong_type(instance, attribute, "an int", value)
+    if not 0 <= value <= MAX_STAFF_NAMED:
+        raise InvalidValueError(
+            f"{_where(instance, attribute)} must be a whole number from 0 to "
+            f"{MAX_STAFF_NAMED} (got {bounded_repr(value)})"
+        )
+
+
+def _one_of(choices: tuple[str, ...]) -> Validator:
+    allowed = frozenset(choices)
+    listed = ", ".join(choices)
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value.__class__ is not str:
+            raise _wrong_type(instance, attribute, f"one of {listed}", value)
+        if value not in allowed:
+            raise InvalidValueError(
+                f"{_where(instance, attribute)} must be one of {listed} (got {bounded_repr(value)})"
+            )
+
+    return check
+
+
+def _aspects_tuple(value: Any) -> Any:
+    # A list or tuple becomes a tuple; anything else (a str, a set, a mapping) is left for
+    # the validator to refuse.
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
+def _aspects(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, tuple):
+        raise _wrong_type(instance, attribute, "a list or tuple of aspects", value)
+    if not value:
+        raise InvalidValueError(
+            f"{_where(instance, attribute)} must name at least one aspect "
+            f"(one or more of {', '.join(ASPECTS)})"
+        )
+    for v in value:
+        if v.__class__ is not str:
+            raise _wrong_type(instance, attribute, "a list of aspect names (str)", v)
+        if v not in _ASPECT_SET:
+            raise InvalidValueError(
+                f"{_where(instance, attribute)} must be drawn from {', '.join(ASPECTS)} "
+                f"(got {bounded_repr(v)})"
+            )
+    if len(set(value)) != len(value):
+        raise InvalidValueError(
+            f"{_where(instance, attribute)} must not repeat an aspect (got {bounded_repr(value)})"
+        )
+
+
+_ASPECT_SET: Final = frozenset(ASPECTS)
+
+
+def check_dates(event: Event, calendar: WorkingDayCalendar) -> str | None:
+    """Why ``event`` has a date or instant outside ``calendar``'s span, or ``None``.
+
+    The fields were checked when the event was made; this is the check that needs the
+    calendar: the event's time (its London date), a hearing and a delay's new expected date
+    must lie in the years the calendar covers, or every later ``obligations()`` would fail.
+    """
+    first, last = calendar.first_day, calendar.last_day
+    span = f"{calendar.first_year}-{calendar.last_year}"
+    # A day either side absorbs any UTC offset; the deemed receipt itself is checked later.
+    day = event.at.date()
+    if not first - _DAY <= day <= last + _DAY:
+        return (
+            f"its time {event.at.isoformat()} is outside this calendar's span {span}; "
+            "build a calendar over a wider span"
+        )
+    for name in _DATE_FIELDS.get(type(event), ()):
+        value = getattr(event, name)
+        if value is not None and not first <= value <= last:
+            return (
+                f"{name} {value.isoformat()} is outside this calendar's span {span}; "
+                "build a calendar over a wider span"
+            )
+    return None
+
+
+_DAY: Final = timedelta(days=1)
 
 
 @attrs.frozen(kw_only=True)
@@ -78,6 +287,28 @@ class Event:
     """An identity given by the sender (e.g. a message id): a re-delivered event with the same
     id and equal content is applied once; the same id with other content is refused."""
 
+    def __attrs_post_init__(self) -> None:
+        # The three fields every event has, checked in one call (the common case costs a
+        # few attribute reads): an aware time in range, a version, an identifier.
+        fields = _BASE_FIELDS
+        at = self.at
+        tz = getattr(at, "tzinfo", None)
+        if (
+            at.__class__ is not datetime
+            or tz.__class__ not in _KNOWN_ZONES
+            or not FIRST_YEAR <= at.year <= LAST_YEAR
+        ):
+            _instant(self, fields[0], at)
+        if self.version is not None:
+            _version(self, fields[1], self.version)
+        if self.event_id is not None:
+            _identifier(self, fields[2], self.event_id)
+
+
+Restriction = Literal["limited", "refused"]
+RESTRICTIONS: Final[tuple[Restriction, ...]] = get_args(Restriction)
+RestrictionReason = Literal["abusive", "unreasonably-persistent"]
+RESTRICTION_REASONS: Final[tuple[RestrictionReason, ...]] = get_args(RestrictionReason)
 
 # --------------------------------------------------------------------- opening
 
@@ -90,15 +321,15 @@ class ComplaintOpened(Event):
     """
 
     name: ClassVar[str] = "complaint-opened"
-    complaint_id: str
-    complainant: ComplainantKind
-    channel: Channel = "email"
-    case_ongoing: bool = True
-    involvement_ended: date | None = None
-    hearing: date | None = None
-    staff_named: int = 0
-    policy_id: str = "cafcass-web"
-    linked_to: str | None = None
+    complaint_id: str = attrs.field(validator=_identifier)
+    complainant: ComplainantKind = attrs.field(validator=_one_of(COMPLAINANTS))
+    channel: Channel = attrs.field(default="email", validator=_one_of(CHANNELS))
+    case_ongoing: bool = attrs.field(default=True, validator=_boolean)
+    involvement_ended: date | None = attrs.field(default=None, validator=_optional_date)
+    hearing: date | None = attrs.field(default=None, validator=_optional_date)
+    staff_named: int = attrs.field(default=0, validator=_count)
+    policy_id: str = attrs.field(default="cafcass-web", validator=_policy_id)
+    linked_to: str | None = attrs.field(default=None, validator=_optional_identifier)
 
 
 # --------------------------------------------------------------------- intake and gates
@@ -130,9 +361,9 @@ class ContactRestricted(Event):
     """Contact was limited, or the complaint refused, and the complainant told (§3.3, §3.4)."""
 
     name: ClassVar[str] = "contact-restricted"
-    restriction: Literal["limited", "refused"]
-    because: Literal["abusive", "unreasonably-persistent"]
-    complainant_told: bool = True
+    restriction: Restriction = attrs.field(validator=_one_of(RESTRICTIONS))
+    because: RestrictionReason = attrs.field(validator=_one_of(RESTRICTION_REASONS))
+    complainant_told: bool = attrs.field(default=True, validator=_boolean)
 
 
 @attrs.frozen(kw_only=True)
@@ -143,8 +374,8 @@ class RepeatedComplaintLinked(Event):
     """
 
     name: ClassVar[str] = "repeated-complaint-linked"
-    earlier_complaint_id: str
-    told_not_reinvestigated: bool = True
+    earlier_complaint_id: str = attrs.field(validator=_identifier)
+    told_not_reinvestigated: bool = attrs.field(default=True, validator=_boolean)
 
 
 @attrs.frozen(kw_only=True)
@@ -155,7 +386,7 @@ class ChallengeNotTakenForward(Event):
     """
 
     name: ClassVar[str] = "challenge-not-taken-forward"
-    told_why_and_options: bool = True
+    told_why_and_options: bool = attrs.field(default=True, validator=_boolean)
 
 
 @attrs.frozen(kw_only=True)
@@ -163,7 +394,7 @@ class ExceptionalCircumstancesDecided(Event):
     """A Customer Service Manager decided a complaint raised after six months (§3.1, §5.2)."""
 
     name: ClassVar[str] = "exceptional-circumstances-decided"
-    accepted: bool
+    accepted: bool = attrs.field(validator=_boolean)
 
 
 # --------------------------------------------------------------------- quick fix
@@ -209,7 +440,7 @@ class ContactMade(Event):
     """
 
     name: ClassVar[str] = "contact-made"
-    method: ContactMethod = "discussion"
+    method: ContactMethod = attrs.field(default="discussion", validator=_one_of(CONTACT_METHODS))
 
 
 @attrs.frozen(kw_only=True)
@@ -217,8 +448,8 @@ class Assessed(Event):
     """Each aspect of the complaint was put in one or more of the five categories (§4.4)."""
 
     name: ClassVar[str] = "assessed"
-    aspects: tuple[Aspect, ...] = attrs.field(converter=_aspects)
-    serious_conduct: bool = False
+    aspects: tuple[Aspect, ...] = attrs.field(converter=_aspects_tuple, validator=_aspects)
+    serious_conduct: bool = attrs.field(default=False, validator=_boolean)
 
 
 @attrs.frozen(kw_only=True)
@@ -226,7 +457,7 @@ class Triaged(Event):
     """The complaint was triaged to early resolution or investigation (web page)."""
 
     name: ClassVar[str] = "triaged"
-    route: TriageRoute
+    route: TriageRoute = attrs.field(validator=_one_of(TRIAGE_ROUTES))
 
 
 @attrs.frozen(kw_only=True)
@@ -235,7 +466,7 @@ class ConductReferred(Event):
     Practice / Assistant Director (§4.8)."""
 
     name: ClassVar[str] = "conduct-referred"
-    to: ConductReferral
+    to: ConductReferral = attrs.field(validator=_one_of(CONDUCT_REFERRALS))
 
 
 @attrs.frozen(kw_only=True)
@@ -243,7 +474,7 @@ class ProviderResponseAgreed(Event):
     """With a commissioned provider, a single joint response or two separate ones (§4.9)."""
 
     name: ClassVar[str] = "provider-response-agreed"
-    joint: bool
+    joint: bool = attrs.field(validator=_boolean)
 
 
 @attrs.frozen(kw_only=True)
@@ -275,8 +506,8 @@ class DelayUpdateSent(Event):
     """
 
     name: ClassVar[str] = "delay-update-sent"
-    new_expected: date
-    obligation: str | None = None
+    new_expected: date = attrs.field(validator=_a_date)
+    obligation: str | None = attrs.field(default=None, validator=_optional_target_id)
 
 
 @attrs.frozen(kw_only=True)
@@ -288,8 +519,8 @@ class Responded(Event):
     """
 
     name: ClassVar[str] = "responded"
-    method: ResponseMethod = "written"
-    phso_signposted: bool = False
+    method: ResponseMethod = attrs.field(default="written", validator=_one_of(RESPONSE_METHODS))
+    phso_signposted: bool = attrs.field(default=False, validator=_boolean)
 
 
 @attrs.frozen(kw_only=True)
@@ -307,7 +538,7 @@ class HearingListed(Event):
     """A next hearing was listed (there was none known)."""
 
     name: ClassVar[str] = "hearing-listed"
-    hearing: date
+    hearing: date = attrs.field(validator=_a_date)
 
 
 @attrs.frozen(kw_only=True)
@@ -315,7 +546,7 @@ class HearingMoved(Event):
     """The next hearing moved to another date."""
 
     name: ClassVar[str] = "hearing-moved"
-    hearing: date
+    hearing: date = attrs.field(validator=_a_date)
 
 
 @attrs.frozen(kw_only=True)
@@ -337,7 +568,7 @@ class MeetingHeld(Event):
     """The child's meeting took place, with a supporter of the child's choosing if wanted."""
 
     name: ClassVar[str] = "meeting-held"
-    supporter_is_a_party: bool = False
+    supporter_is_a_party: bool = attrs.field(default=False, validator=_boolean)
 
 
 @attrs.frozen(kw_only=True)
@@ -352,7 +583,7 @@ class PolicyChanged(Event):
     """The complaint moved to another policy version: explicit and recorded."""
 
     name: ClassVar[str] = "policy-changed"
-    policy_id: str
+    policy_id: str = attrs.field(validator=_policy_id)
 
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -391,3 +622,16 @@ EVENT_TYPES: dict[str, type[Event]] = {
     )
 }
 """Every complaint event type by its name (the ``type`` of its JSON)."""
+
+_DATE_FIELDS: Final[dict[type[Event], tuple[str, ...]]] = {
+    ComplaintOpened: ("hearing",),
+    HearingListed: ("hearing",),
+    HearingMoved: ("hearing",),
+    DelayUpdateSent: ("new_expected",),
+}
+"""The date fields :func:`check_dates` holds against the calendar's span (``involvement_ended``
+lies in the past and is only compared, never counted on the calendar)."""
+
+_BASE_FIELDS: Final = attrs.fields(Event)
+_KNOWN_ZONES: Final = frozenset({ZoneInfo, timezone})
+"""tzinfo classes whose ``utcoffset`` is never ``None``: the fast path skips asking."""

@@ -15,14 +15,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, ClassVar, Final, Literal, TypeAlias
+from typing import Any, ClassVar, Final, Literal, TypeAlias, get_args
 
 import attrs
 
 from .calendar import WorkingDayCalendar, as_london
 from .complaint import Complaint, check_next_event
 from .errors import ComplaintWorkflowError, EventRejected, InvalidInputError
-from .events import ComplainantKind, Event
+from .events import ComplainantKind, Event, _boolean, _identifier, _one_of
 from .personal import PersonalDetails
 from .policy import Policy
 from .routes.machine import Route, guard
@@ -55,11 +55,11 @@ class FeedbackRecorded(Event):
     """A feedback form was received and recorded: the first event of its history."""
 
     name: ClassVar[str] = "feedback-recorded"
-    feedback_id: str
-    form: FormKind = "adult"
-    dissatisfied: bool = False
-    complimentary: bool = False
-    reachable: bool = False
+    feedback_id: str = attrs.field(validator=_identifier)
+    form: FormKind = attrs.field(default="adult", validator=_one_of(get_args(FormKind)))
+    dissatisfied: bool = attrs.field(default=False, validator=_boolean)
+    complimentary: bool = attrs.field(default=False, validator=_boolean)
+    reachable: bool = attrs.field(default=False, validator=_boolean)
     """Whether the person left a way to reach them (a fact of the form, kept in its history
     even when the personal details are left out or erased)."""
 
@@ -76,7 +76,7 @@ class TakeForwardAnswered(Event):
     """The answer: ``yes`` opens a linked complaint; ``no`` (or no answer) keeps it feedback."""
 
     name: ClassVar[str] = "take-forward-answered"
-    yes: bool
+    yes: bool = attrs.field(validator=_boolean)
 
 
 @attrs.frozen(kw_only=True)
@@ -85,7 +85,7 @@ class ComplaintOpenedFromFeedback(Event):
     the "yes")."""
 
     name: ClassVar[str] = "complaint-opened-from-feedback"
-    complaint_id: str
+    complaint_id: str = attrs.field(validator=_identifier)
 
 
 @attrs.frozen(kw_only=True)
@@ -100,9 +100,9 @@ class ComplimentRecorded(Event):
     """A compliment was received and recorded (§6.1): the first event of its history."""
 
     name: ClassVar[str] = "compliment-recorded"
-    compliment_id: str
-    source: ComplimentSource
-    via_feedback_form: bool = False
+    compliment_id: str = attrs.field(validator=_identifier)
+    source: ComplimentSource = attrs.field(validator=_one_of(get_args(ComplimentSource)))
+    via_feedback_form: bool = attrs.field(default=False, validator=_boolean)
 
 
 @attrs.frozen(kw_only=True)
@@ -518,7 +518,7 @@ def _name(event: object) -> str:
 def _write(
     schema: str, value_id: str, history: tuple[Event, ...], personal: PersonalDetails | None
 ) -> str:
-    from .serialize import event_to_dict
+    from .history import event_to_dict
 
     document = {
         "schema": schema,
@@ -535,14 +535,9 @@ def _write(
 def _read(
     schema: str, text: str | bytes, types: Mapping[str, type[Event]]
 ) -> tuple[list[Event], PersonalDetails | None]:
-    from .serialize import event_from_dict
+    from .history import decode_document, event_from_dict
 
-    try:
-        document = json.loads(text)
-    except (ValueError, TypeError):
-        raise InvalidInputError("the history is not valid JSON") from None
-    if not isinstance(document, dict) or document.get("schema") != schema:
-        raise InvalidInputError(f'not a history of this kind: expected "schema": {schema!r}')
+    document = decode_document(text, schema)  # size, depth, JSON, schema: typed errors
     if document.get("schema_version") != SCHEMA_VERSION:
         raise InvalidInputError(
             f"unsupported schema_version {document.get('schema_version')!r}; "
@@ -556,7 +551,7 @@ def _read(
         raise InvalidInputError('"events" must be a list and "personal" an object or null')
     try:
         personal = None if raw_personal is None else PersonalDetails(**raw_personal)
-        events = [event_from_dict(e, types=types) for e in raw_events]
+        events = [event_from_dict(e, f"events[{i}]", types=types) for i, e in enumerate(raw_events)]
     except ComplaintWorkflowError:
         raise
     except Exception as exc:  # cattrs' ClassValidationError and friends

@@ -76,17 +76,10 @@ class Obligation:
 
     def to_dict(self) -> dict[str, object]:
         """The JSON shape used by the ``deadlines`` and ``replay`` commands."""
-        return {
-            "id": self.id,
-            "due": self.due.isoformat(),
-            "strength": self.strength,
-            "clause": self.clause,
-            "status": self.status,
-            "description": self.description,
-            "met_at": None if self.met_at is None else self.met_at.isoformat(),
-            "extended_from": None if self.extended_from is None else self.extended_from.isoformat(),
-            "overdue": self.overdue,
-        }
+        from .history import unstructure  # the library's one JSON codec
+
+        data: dict[str, object] = unstructure(self)
+        return data
 
 
 def policy_routes(

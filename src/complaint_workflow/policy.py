@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, time
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, get_args
 import attrs
 
 from .durations import DURATION_TYPES, Duration, WeekLength
-from .errors import PolicyError
+from .errors import PolicyError, bounded_repr
 from .vocabulary import ACTS, ASPECTS, STRENGTHS, TARGET_ROUTES, TRIGGERS, Act, Anchor, Strength
 from .vocabulary import ANCHORS as _ANCHORS
 
@@ -76,8 +77,7 @@ def _policy_error(where: str, key: str, expected: str, got: object = None) -> Po
 
 
 def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return bounded_repr(value, 60)  # safe on huge and deeply nested values
 
 
 def _one_of(choices: tuple[str, ...]) -> Callable[[object, attrs.Attribute[Any], Any], None]:
@@ -307,6 +307,11 @@ class Policy:
     )
     parameters: Parameters = attrs.field(factory=Parameters)
 
+    @parameters.validator
+    def _check_parameters(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, Parameters):
+            raise _policy_error("Policy", "parameters", "a Parameters", type(value).__name__)
+
     @id.validator
     def _check_id(self, attribute: attrs.Attribute[str], value: str) -> None:
         if not isinstance(value, str) or not _ID.match(value):
@@ -322,7 +327,7 @@ class Policy:
     @classmethod
     def builtin(cls, policy_id: str) -> Policy:
         """A built-in policy: ``cafcass-2012`` or ``cafcass-web``."""
-        if policy_id not in BUILTIN_IDS:
+        if not isinstance(policy_id, str) or policy_id not in BUILTIN_IDS:
             raise PolicyError(
                 f"unknown policy {_short(policy_id)}; expected one of {', '.join(BUILTIN_IDS)} "
                 "or a path to a .toml file"
@@ -332,11 +337,14 @@ class Policy:
     @classmethod
     def from_toml(cls, path: str | os.PathLike[str]) -> Policy:
         """Read a policy from a TOML file (see ``docs/policies.md`` for the format)."""
+        if not isinstance(path, str | os.PathLike):
+            raise PolicyError(f"expected a path to a .toml file (got {type(path).__name__})")
         where = os.fspath(path)
-        try:
-            raw = Path(path).read_bytes()
-        except OSError as exc:
-            raise PolicyError(f"{where}: cannot read the file ({exc.strerror})") from None
+        if not isinstance(where, str):
+            raise PolicyError("expected a str path to a .toml file (got bytes)")
+        if len(where) > 200:
+            where = where[:197] + "..."
+        raw = _read_regular_file(Path(path), where)
         return _load(raw, where, Path(path).resolve().parent, depth=0)
 
     @classmethod
@@ -344,12 +352,39 @@ class Policy:
         """Read a policy from TOML text; ``name`` stands for the file in messages."""
         if not isinstance(text, str | bytes):
             raise PolicyError(f"{name}: expected TOML text (got {type(text).__name__})")
-        raw = text.encode("utf-8") if isinstance(text, str) else text
+        try:
+            raw = text.encode("utf-8") if isinstance(text, str) else text
+        except UnicodeEncodeError:
+            raise PolicyError(
+                f"{name}: the text must be valid Unicode (a lone surrogate?)"
+            ) from None
         return _load(raw, name, Path.cwd(), depth=0)
+
+    @classmethod
+    def from_embedded_toml(cls, text: str, *, name: str, parent: Callable[[str], Policy]) -> Policy:
+        """Read a policy embedded in a document (a JSON history): it never reads a file.
+
+        Its ``extends`` may name only what ``parent`` resolves (a built-in id or another
+        policy of the same document); ``parent`` raises :class:`PolicyError` for anything
+        else. A path in ``extends`` is refused.
+        """
+        if not isinstance(text, str):
+            raise PolicyError(f"{name}: expected TOML text (got {type(text).__name__})")
+        try:
+            raw = text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise PolicyError(
+                f"{name}: the text must be valid Unicode (a lone surrogate?)"
+            ) from None
+        return _load(raw, name, None, depth=0, parent=parent)
 
     @classmethod
     def load(cls, id_or_path: str | os.PathLike[str]) -> Policy:
         """A built-in by id, or a TOML file by path."""
+        if not isinstance(id_or_path, str | os.PathLike):
+            raise PolicyError(
+                f"expected a built-in policy id or a .toml path (got {type(id_or_path).__name__})"
+            )
         if isinstance(id_or_path, str) and id_or_path in BUILTIN_IDS:
             return cls.builtin(id_or_path)
         if isinstance(id_or_path, str) and not id_or_path.endswith(".toml"):
@@ -413,6 +448,11 @@ class Policy:
         duration (changing only how it is measured), or to ``None`` (dropping it).
         ``parameters`` maps parameter names to new values.
         """
+        for name, given in (("targets", targets), ("parameters", parameters)):
+            if given is not None and not isinstance(given, Mapping):
+                raise _policy_error(
+                    f"evolve of {self.id!r}", name, "a mapping", type(given).__name__
+                )
         new_targets = list(self.targets)
         for target_id, change in (targets or {}).items():
             index = next((i for i, t in enumerate(new_targets) if t.id == target_id), None)
@@ -471,6 +511,8 @@ class Policy:
 
     def diff(self, other: Policy) -> tuple[PolicyChange, ...]:
         """What differs from ``self`` to ``other``, path by path (empty if equal)."""
+        if not isinstance(other, Policy):
+            raise PolicyError(f"diff needs another Policy (got {type(other).__name__})")
         changes: list[PolicyChange] = []
         for name in ("id", "title", "source"):
             a, b = getattr(self, name), getattr(other, name)
@@ -545,6 +587,58 @@ _TARGET_KEYS: Final = frozenset(
     | set(DURATION_TYPES)
 )
 _MAX_EXTENDS: Final = 8
+MAX_POLICY_BYTES: Final = 1_000_000
+"""The largest policy file read (the built-ins are about 4 kB)."""
+MAX_TOML_DEPTH: Final = 16
+"""The deepest nesting of arrays and tables a policy file may have (a valid one has 3)."""
+
+
+def _read_regular_file(path: Path, where: str) -> bytes:
+    """The bytes of a regular file; a FIFO, device or directory is refused before reading."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise PolicyError(f"{where}: cannot read the file ({exc.strerror or exc})") from None
+    except ValueError:  # e.g. an embedded NUL in the path
+        raise PolicyError(f"{where}: not a valid path") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise PolicyError(f"{where}: not a regular file (a FIFO, device or directory?)")
+    if info.st_size > MAX_POLICY_BYTES:
+        raise PolicyError(f"{where}: larger than {MAX_POLICY_BYTES} bytes; not a policy file")
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(MAX_POLICY_BYTES + 1)
+    except OSError as exc:
+        raise PolicyError(f"{where}: cannot read the file ({exc.strerror or exc})") from None
+
+
+def _toml_depth_ok(text: str) -> bool:
+    """Whether brackets nest at most :data:`MAX_TOML_DEPTH` deep (quoted text ignored).
+
+    Checked before parsing, since ``tomllib`` recurses once per level.
+    """
+    depth = 0
+    quote = ""
+    escaped = False
+    for ch in text:
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\" and quote == '"':
+                escaped = True
+            elif ch == quote or ch == "\n":
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_TOML_DEPTH:
+                return False
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+        elif ch == "#":
+            quote = "\n"  # a comment runs to the end of the line
+    return True
 
 
 def _get(
@@ -666,17 +760,37 @@ def _parse_target(table: Any, index: int, where: str, base: Target | None) -> Ta
         raise PolicyError(f"{where}: {path}: {exc}") from None
 
 
-def _load(raw: bytes, where: str, folder: Path, depth: int) -> Policy:
+def _load(
+    raw: bytes,
+    where: str,
+    folder: Path | None,
+    depth: int,
+    parent: Callable[[str], Policy] | None = None,
+) -> Policy:
+    if len(raw) > MAX_POLICY_BYTES:
+        raise PolicyError(f"{where}: larger than {MAX_POLICY_BYTES} bytes; not a policy file")
     try:
-        document = tomllib.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise PolicyError(f"{where}: the file must be UTF-8 text") from None
+    if not _toml_depth_ok(text):
+        raise PolicyError(f"{where}: arrays and tables nest deeper than {MAX_TOML_DEPTH} levels")
+    try:
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(f"{where}: not valid TOML ({exc})") from None
-    return _from_document(document, where, folder, depth)
+        raise PolicyError(f"{where}: not valid TOML ({_short(str(exc))})") from None
+    except RecursionError:  # pragma: no cover - the depth check comes first
+        raise PolicyError(f"{where}: nested too deeply") from None
+    return _from_document(document, where, folder, depth, parent)
 
 
-def _from_document(document: dict[str, Any], where: str, folder: Path, depth: int) -> Policy:
+def _from_document(
+    document: dict[str, Any],
+    where: str,
+    folder: Path | None,
+    depth: int,
+    parent_of: Callable[[str], Policy] | None = None,
+) -> Policy:
     unknown = sorted(set(document) - _TOP_KEYS)
     if unknown:
         raise _policy_error(
@@ -694,13 +808,15 @@ def _from_document(document: dict[str, Any], where: str, folder: Path, depth: in
     if extends is not None:
         if depth >= _MAX_EXTENDS:
             raise _policy_error(where, "extends", f"a chain of at most {_MAX_EXTENDS} files")
-        if extends in BUILTIN_IDS:
+        if parent_of is not None:  # embedded in a document: never a file
+            parent = parent_of(extends)
+        elif extends in BUILTIN_IDS:
             parent = _builtin(extends)
-        elif extends.endswith(".toml"):
+        elif extends.endswith(".toml") and folder is not None:
             parent_path = folder / extends
             try:
-                raw = parent_path.read_bytes()
-            except OSError:
+                raw = _read_regular_file(parent_path, str(parent_path))
+            except PolicyError:
                 raise _policy_error(where, "extends", "a readable .toml file", extends) from None
             parent = _load(raw, str(parent_path), parent_path.parent, depth + 1)
         else:

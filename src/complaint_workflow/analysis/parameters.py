@@ -15,7 +15,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import InvalidInputError
+from ..errors import InvalidInputError, bounded_repr
 from ..vocabulary import ASPECTS, CHANNELS
 
 __all__ = ["CHANNELS", "OUT_OF_HOURS_CHANNELS", "Distribution", "Floats", "SimulationParameters"]
@@ -26,10 +26,17 @@ Floats: TypeAlias = npt.NDArray[np.float64]
 
 
 def _non_negative(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if not isinstance(value, int | float) or isinstance(value, bool) or not value >= 0:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1e5:
         raise InvalidInputError(
-            f"{type(instance).__name__}.{attribute.name} must be a number >= 0 (got {value!r})"
+            f"{type(instance).__name__}.{attribute.name} must be a finite number from 0 to "
+            f"100000 (got {bounded_repr(value)})"
         )
+
+
+def _number(value: Any) -> Any:
+    # A real number becomes a float; anything else is left for the validator to refuse.
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    return float(value) if is_number and abs(value) < 1e300 else value
 
 
 @attrs.frozen
@@ -44,9 +51,9 @@ class Distribution:
     """
 
     kind: Literal["lognormal", "exponential", "uniform", "fixed"] = attrs.field()
-    a: float = attrs.field(converter=float, validator=_non_negative)
+    a: float = attrs.field(converter=_number, validator=_non_negative)
     """lognormal: the median; exponential: the mean; uniform: the low end; fixed: the value."""
-    b: float = attrs.field(default=0.0, converter=float, validator=_non_negative)
+    b: float = attrs.field(default=0.0, converter=_number, validator=_non_negative)
     """lognormal: sigma of the underlying normal; uniform: the high end; otherwise unused."""
 
     @kind.validator
@@ -59,6 +66,8 @@ class Distribution:
     def __attrs_post_init__(self) -> None:
         if self.kind == "uniform" and self.b < self.a:
             raise InvalidInputError("Distribution.uniform needs low <= high")
+        if self.kind == "lognormal" and self.b > 5:
+            raise InvalidInputError(f"Distribution.lognormal needs sigma <= 5 (got {self.b})")
 
     @classmethod
     def lognormal(cls, median: float, sigma: float) -> Distribution:
