@@ -568,7 +568,7 @@ def _name(event: object) -> str:
     return str(getattr(type(event), "name", type(event).__name__))
 
 
-SNAPSHOT_EVERY: Final = 4
+SNAPSHOT_EVERY: Final = 2
 """Keep the situation every this many events (see :meth:`Complaint.as_of`)."""
 
 
