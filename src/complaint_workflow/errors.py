@@ -17,6 +17,7 @@ __all__ = [
     "HistoryError",
     "InvalidInputError",
     "InvalidValueError",
+    "MissingDependencyError",
     "NaiveDatetimeError",
     "PinnedPolicyError",
     "PolicyError",
@@ -139,6 +140,14 @@ class EventRejected(ComplaintWorkflowError, ValueError):
 
     def __reduce__(self) -> tuple[type[EventRejected], tuple[str, str, str]]:
         return (type(self), (self.state, self.event, self.reason))
+
+
+class MissingDependencyError(ComplaintWorkflowError, ImportError):
+    """An optional package needed for this call is not installed.
+
+    The message names the package and the ``pip install`` command (an extra of
+    ``complaint-workflow``) that brings it.
+    """
 
 
 class PinnedPolicyError(PolicyError):
