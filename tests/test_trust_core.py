@@ -233,3 +233,18 @@ def test_the_no_retroactive_breach_property_catches_a_seeded_bug(
     }
     with pytest.raises(AssertionError):
         quick(given(**strategies)(inner))()
+
+
+def test_the_clock_start_is_exposed_beside_the_deemed_receipt() -> None:
+    """After an escalated quick fix the procedure counts from the escalation, not day 0."""
+    from complaint_workflow import QuickFixEscalated, QuickFixOffered, QuickFixResponded
+
+    c = opened().apply(ForwardedToCST(at=t(6, 3, 11)))
+    assert c.clock_starts_at == c.situation.receipt_at
+    assert c.clock_day0 == c.deemed_receipt == date(2024, 6, 3)
+    c = c.apply(QuickFixOffered(at=t(6, 4))).apply(QuickFixResponded(at=t(6, 5)))
+    c = c.apply(QuickFixEscalated(at=t(6, 8, 12)))  # a Saturday: counted from Monday
+    assert c.deemed_receipt == date(2024, 6, 3)
+    assert c.clock_starts_at == t(6, 8, 12)
+    assert c.clock_day0 == date(2024, 6, 10)
+    assert {o.id: o for o in c.obligations(c.last_at)}["contact"].due == date(2024, 6, 12)

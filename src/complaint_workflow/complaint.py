@@ -300,10 +300,26 @@ class Complaint:
 
     @property
     def deemed_receipt(self) -> date:
-        """Day 0: the working day the complaint counts as received."""
+        """Day 0 of the receipt: the working day the complaint counts as received.
+
+        The procedure's own targets may count from later (:attr:`clock_starts_at`).
+        """
         return self.calendar.deemed_receipt(
             self.situation.receipt_at, self.policy.parameters.cutoff
         )
+
+    @property
+    def clock_starts_at(self) -> datetime:
+        """The instant the procedure's receipt-counted targets count from: the receipt, or
+        later when a quick fix was escalated or a late complaint decided (and the policy's
+        ``quick_fix_counts_from`` / ``exceptional_counts_from`` say so)."""
+        return self.situation.clock_start(self.policy)
+
+    @property
+    def clock_day0(self) -> date:
+        """Day 0 of :attr:`clock_starts_at`: what the procedure's own targets count from
+        (equal to :attr:`deemed_receipt` unless the clock started later)."""
+        return self.calendar.deemed_receipt(self.clock_starts_at, self.policy.parameters.cutoff)
 
     @property
     def owner(self) -> str:
