@@ -223,10 +223,10 @@ def test_replay_writes_the_svg(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_replay_svg_to_a_missing_directory_fails_cleanly(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """An --svg path that cannot be written exits 2 with one line on stderr."""
+    """An --svg path that cannot be written exits 1 (a refused operation) with one line."""
     history = tmp_path / "h.json"
     history.write_text(_hearing_complaint().to_json(), encoding="utf-8")
-    assert main(["replay", str(history), "--svg", str(tmp_path / "no" / "x.svg")]) == 2
+    assert main(["replay", str(history), "--svg", str(tmp_path / "no" / "x.svg")]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "cannot write" in err
