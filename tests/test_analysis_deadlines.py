@@ -299,6 +299,22 @@ PROBE: dict[str, Any] = {  # an analyst's target triggered by a factual error al
 """The probe: under the shorthand a complaint with a professional-judgement aspect only; the
 ``fe-check`` target must not be listed, as the scalar path does not list it."""
 
+ON_THE_CUTOFF: dict[str, Any] = {  # received on the cut-off to the second: not after it
+    "policy": Policy.builtin("cafcass-2012").evolve(id="cutoff", parameters={"cutoff": time(17)}),
+    "rows": [
+        {
+            "received_at": datetime(2025, 4, 17, 17, 0, tzinfo=LONDON),
+            "complainant": "adult",
+            "route": None,
+            "hearing": None,
+            "involvement_ended": None,
+            "aspects": (),
+        }
+    ],
+    "form": "series-london",
+    "calendar": None,
+}
+
 
 @given(
     policy=policy_variants(),
@@ -307,6 +323,7 @@ PROBE: dict[str, Any] = {  # an analyst's target triggered by a factual error al
     calendar=st.one_of(st.none(), st.none(), calendars()),
 )
 @example(**PROBE)
+@example(**ON_THE_CUTOFF)
 def test_every_row_equals_the_scalar_deadlines(
     policy: Policy, rows: list[dict[str, Any]], form: str, calendar: WorkingDayCalendar | None
 ) -> None:
@@ -661,4 +678,4 @@ def test_the_property_catches_seeded_bugs(monkeypatch: pytest.MonkeyPatch, bug: 
         "calendar": st.none(),
     }
     with pytest.raises(AssertionError):
-        quick(example(**PROBE)(given(**strategies)(inner)))()
+        quick(example(**ON_THE_CUTOFF)(example(**PROBE)(given(**strategies)(inner))))()
