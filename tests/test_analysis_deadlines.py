@@ -299,6 +299,29 @@ PROBE: dict[str, Any] = {  # an analyst's target triggered by a factual error al
 """The probe: under the shorthand a complaint with a professional-judgement aspect only; the
 ``fe-check`` target must not be listed, as the scalar path does not list it."""
 
+CONDUCT_ONLY: dict[str, Any] = {  # a target for conduct; a complaint about case management
+    "policy": Policy.builtin("cafcass-web").evolve(
+        id="web-conduct",
+        targets={
+            "conduct-check": Target(
+                id="conduct-check", duration=WorkingDays(4), triggers=("conduct",)
+            )
+        },
+    ),
+    "rows": [
+        {
+            "received_at": datetime(2024, 6, 12, 10, 0, tzinfo=LONDON),
+            "complainant": "adult",
+            "route": "investigation",
+            "hearing": None,
+            "involvement_ended": None,
+            "aspects": ("case-management",),
+        }
+    ],
+    "form": "datetimes",
+    "calendar": None,
+}
+
 ON_THE_CUTOFF: dict[str, Any] = {  # received on the cut-off to the second: not after it
     "policy": Policy.builtin("cafcass-2012").evolve(id="cutoff", parameters={"cutoff": time(17)}),
     "rows": [
@@ -324,6 +347,7 @@ ON_THE_CUTOFF: dict[str, Any] = {  # received on the cut-off to the second: not 
 )
 @example(**PROBE)
 @example(**ON_THE_CUTOFF)
+@example(**CONDUCT_ONLY)
 def test_every_row_equals_the_scalar_deadlines(
     policy: Policy, rows: list[dict[str, Any]], form: str, calendar: WorkingDayCalendar | None
 ) -> None:
@@ -677,5 +701,8 @@ def test_the_property_catches_seeded_bugs(monkeypatch: pytest.MonkeyPatch, bug: 
         "form": st.sampled_from(FORMS),
         "calendar": st.none(),
     }
+    pinned = given(**strategies)(inner)
+    for case in (PROBE, ON_THE_CUTOFF, CONDUCT_ONLY):
+        pinned = example(**case)(pinned)
     with pytest.raises(AssertionError):
-        quick(example(**ON_THE_CUTOFF)(example(**PROBE)(given(**strategies)(inner))))()
+        quick(pinned)()
