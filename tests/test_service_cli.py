@@ -34,12 +34,12 @@ def test_serve_refuses_a_bad_port(capsys: pytest.CaptureFixture[str], tmp_path: 
 
 
 def test_serve_on_a_port_in_use(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    """A port already taken exits 2 with one line, before anything is opened."""
+    """A port already taken exits 1 (refused) with one line, before anything is opened."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        assert main(["serve", "--db", f"sqlite:///{tmp_path / 'x.db'}", "--port", str(port)]) == 2
+        assert main(["serve", "--db", f"sqlite:///{tmp_path / 'x.db'}", "--port", str(port)]) == 1
     err = capsys.readouterr().err
     _one_line(err)
     assert "cannot serve" in err
