@@ -147,11 +147,61 @@ def _aware_instants(values: Any) -> pd.DatetimeIndex:
 
 def london_wall_clock(received: Any) -> tuple[Days, Days]:
     """Each aware instant's London date (whole days since 1970-01-01) and time of day (ns)."""
-    wall = _aware_instants(received).tz_convert("Europe/London").tz_localize(None)
-    per_day = _NS_PER_DAY // {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}[str(wall.unit)]
-    values = wall.asi8
-    days: Days = values // per_day
-    clock: Days = (values - days * per_day) * (_NS_PER_DAY // per_day)
+    return london_days_and_clock(_aware_instants(received))
+
+
+_UNITS_PER_SECOND: Final = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
+_MAX_HOURS: Final = 24 * 366 * 200
+"""Up to this many hours between the first and last instant, offsets come from an hour table."""
+
+
+def _london_wall(instants: pd.DatetimeIndex) -> tuple[Days, int]:
+    """London wall-clock values of aware instants, in the index's unit, and units per second.
+
+    The same answer as pandas' ``tz_convert("Europe/London").tz_localize(None)``, which it
+    uses for one value per UTC hour between the first and the last instant: London's offset
+    changes only on the hour (checked here on every change: the last value of the hour before
+    keeps the old offset), so each instant's offset is its hour's, one gather. Where a change
+    falls inside an hour, or the instants span centuries, every instant goes through pandas.
+    """
+    unit = str(instants.unit)
+    per_second = _UNITS_PER_SECOND[unit]
+    values = instants.asi8  # UTC
+    pandas_wall = functools.partial(_pandas_wall, unit=unit)
+    if values.size == 0:
+        return values.copy(), per_second
+    per_hour = 3600 * per_second
+    hours = values // per_hour
+    first, last = int(hours.min()), int(hours.max())
+    if last - first > _MAX_HOURS:
+        return pandas_wall(values), per_second
+    starts = np.arange(first, last + 1, dtype=np.int64) * per_hour
+    offsets = pandas_wall(starts) - starts
+    changes = np.flatnonzero(np.diff(offsets)) + 1  # hours whose offset differs from the last
+    if changes.size:
+        ends = starts[changes] - 1  # the last value of the hour before each change
+        if not np.array_equal(pandas_wall(ends) - ends, offsets[changes - 1]):
+            return pandas_wall(values), per_second
+    hours -= first
+    wall: Days = offsets[hours]
+    wall += values
+    return wall, per_second
+
+
+def _pandas_wall(values: Days, unit: str) -> Days:
+    utc = pd.DatetimeIndex(values.view(f"datetime64[{unit}]")).tz_localize("UTC")
+    wall: Days = utc.tz_convert("Europe/London").tz_localize(None).asi8
+    return wall
+
+
+def london_days_and_clock(instants: pd.DatetimeIndex) -> tuple[Days, Days]:
+    """The London date (whole days since 1970-01-01) and time of day (ns) of aware instants."""
+    wall, per_second = _london_wall(instants)
+    per_day = 86_400 * per_second
+    days: Days = wall // per_day
+    clock: Days = wall - days * per_day
+    if per_second != 10**9:
+        clock *= 10**9 // per_second
     return days, clock
 
 
@@ -263,6 +313,44 @@ class VectorCalendar:
                 bad &= where
             if bad.any():
                 raise self._range(what, days, bad)
+            k = np.clip(k, 0, top - 1)
+        result: DateArray = self._working[k]
+        return result
+
+    def positions(self, dates: Any, *, where: Any = None) -> Days:
+        """Each date's position among the working days: that of the first working day on or
+        after it (``working_days[positions(d)]`` is ``roll_forward(d)``)."""
+        days = _days(dates, "dates")
+        result: Days = self._cum[self._index(days, "a date", _mask(where, days.shape))]
+        return result
+
+    def step(
+        self,
+        positions: Days,
+        n: int,
+        *,
+        where: Any = None,
+        bounds: tuple[int, int] | None = None,
+    ) -> DateArray:
+        """The working day ``n`` after each position (``n < 0``: before): one gather.
+
+        ``bounds``, when known, are the positions' minimum and maximum. A result off the table
+        raises :class:`CalendarRangeError` where ``where`` (rows where it is false are
+        meaningless).
+        """
+        k = positions + n
+        mask = _mask(where, k.shape)
+        top = self._working.size
+        low, high = (bounds[0] + n, bounds[1] + n) if bounds is not None else (0, 0)
+        if bounds is None and k.size:
+            low, high = int(k.min()), int(k.max())
+        if k.size and (low < 0 or high >= top):
+            bad = (k < 0) | (k >= top)
+            if mask is not None:
+                bad &= mask
+            if bad.any():
+                start = self._working_days[np.clip(positions, 0, top - 1)]
+                raise self._range(f"{n} working days", start, bad)
             k = np.clip(k, 0, top - 1)
         result: DateArray = self._working[k]
         return result
