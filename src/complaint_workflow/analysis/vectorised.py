@@ -109,6 +109,27 @@ def add_months(days: Days, n: Any) -> Days:
     return result
 
 
+_TABLE_AT_LEAST: Final = 4096
+"""From this many dates, ``add_months`` by one ``n`` works out each day of their range once."""
+
+
+def _add_months_by_table(days: Days, n: int, where: Mask | None) -> Days:
+    """:func:`add_months` for many dates and one ``n``: the answer for every day from the
+    earliest date to the latest, then one gather (where the range is no longer than the
+    dates are many; otherwise element-wise). Rows where ``where`` is false stay unchanged."""
+    flat = days.reshape(-1)
+    low, high = int(flat.min()), int(flat.max())
+    if high - low >= flat.size:
+        looked = add_months(days, n)
+    else:
+        table = add_months(np.arange(low, high + 1, dtype=np.int64), n)
+        looked = table[days - low]
+    if where is None:
+        return looked
+    result: Days = np.where(where, looked, days)
+    return result
+
+
 def _aware_instants(values: Any) -> pd.DatetimeIndex:
     """Aware instants as a DatetimeIndex; numpy ``datetime64`` is read as UTC."""
     if isinstance(values, pd.Series):
@@ -420,7 +441,9 @@ class VectorCalendar:
         days = _days(dates, "dates")
         steps = _steps(n)
         mask = _mask(where, np.broadcast_shapes(days.shape, steps.shape))
-        if mask is None or mask.all():
+        if steps.ndim == 0 and days.size >= _TABLE_AT_LEAST:
+            result = _add_months_by_table(days, int(steps), mask)
+        elif mask is None or mask.all():
             result = add_months(days, steps)
         else:
             full = np.broadcast_to(days, mask.shape)
