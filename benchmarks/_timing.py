@@ -1,4 +1,5 @@
-"""Timing helpers shared by the benchmarks: best-of-N, call counts, units, verdicts.
+"""Timing helpers shared by the benchmarks: best-of-N (``timeit.repeat``), call counts
+(``timeit.Timer.autorange``), units, verdicts.
 
 Each benchmark imports this before it drops its own folder from ``sys.path`` (a script named
 ``calendar.py`` there would otherwise shadow the standard library's ``calendar``).
@@ -6,6 +7,7 @@ Each benchmark imports this before it drops its own folder from ``sys.path`` (a 
 
 from __future__ import annotations
 
+import math
 import timeit
 from collections.abc import Callable
 
@@ -17,13 +19,14 @@ def best_per_call(fn: Callable[[], object], calls: int, repeat: int, number: int
 
 
 def auto_number(fn: Callable[[], object], at_least: float) -> int:
-    """How many runs of ``fn`` take at least ``at_least`` seconds (1, 2, 5, 10, 20, ...)."""
-    number = 1
-    while True:
-        for factor in (1, 2, 5):
-            if timeit.timeit(fn, number=number * factor) >= at_least:
-                return number * factor
-        number *= 10
+    """How many runs of ``fn`` take at least ``at_least`` seconds.
+
+    ``timeit.Timer.autorange`` finds the count (1, 2, 5, 10, 20, ... until 0.2 s); for a
+    ``at_least`` below 0.2 s the count is scaled down from it (never below 1), for a longer
+    one scaled up.
+    """
+    number, taken = timeit.Timer(fn).autorange()
+    return max(1, math.ceil(number * at_least / taken)) if taken > 0 else number
 
 
 def fmt(seconds: float) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from complaint_workflow.docgen import replace_sections
+from complaint_workflow.docgen import replace_sections, timeline_example
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,6 +25,11 @@ def main() -> int:
         if new != text:
             page.write_text(new, "utf-8")
             print(f"updated {page.relative_to(ROOT)}")
+    example = ROOT / "docs" / "timeline-example.svg"
+    picture = timeline_example()
+    if not example.exists() or example.read_text("utf-8") != picture:
+        example.write_text(picture, "utf-8")
+        print(f"updated {example.relative_to(ROOT)}")
     return 0
 
 

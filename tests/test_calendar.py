@@ -169,7 +169,7 @@ def test_result_is_a_working_day(d: date, n: int) -> None:
     check_result_is_working_day(CAL, d, n)
 
 
-@given(dates(), offsets)
+@given(dates(lo=date(2012, 4, 2)), offsets)  # 60 working days back stay inside GOV.UK's years
 def test_agrees_with_numpy_busday_offset(d: date, n: int) -> None:
     """``add_working_days`` equals ``numpy.busday_offset`` over GOV.UK's holidays."""
     check_agrees_with_numpy(CAL, d, n)
@@ -373,3 +373,22 @@ def test_govuk_list_is_the_one_we_test_against() -> None:
     assert {date(2022, 9, 19), date(2023, 5, 8)} <= GOVUK
     assert min(GOVUK).year == 2012
     assert max(GOVUK).year == 2028
+
+
+def test_without_the_holidays_package_the_error_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With ``holidays`` missing, ``from_holidays_package`` raises MissingDependencyError (an
+    ImportError) naming the extra to install; the bundled calendar still works."""
+    import sys
+
+    from complaint_workflow import MissingDependencyError
+
+    monkeypatch.setitem(sys.modules, "holidays", None)  # import holidays now fails
+    with pytest.raises(
+        MissingDependencyError, match=r"pip install 'complaint-workflow\[holidays\]'"
+    ):
+        WorkingDayCalendar.from_holidays_package(2030, 2031)
+    with pytest.raises(ImportError):
+        WorkingDayCalendar.from_holidays_package(2030, 2031)
+    assert WorkingDayCalendar.england_and_wales().is_working_day(date(2024, 12, 27))

@@ -1,7 +1,7 @@
 """The ``deadlines`` command: a contract that scripts and checks rely on exactly.
 
 Expected dates are worked out here by hand from GOV.UK's bank holidays and the procedure
-texts (PROCEDURE.md §9 defaults), not from the library.
+texts (the defaults in docs/policies.md), not from the library.
 """
 
 from __future__ import annotations

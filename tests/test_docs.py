@@ -75,7 +75,16 @@ def test_all_is_sorted_and_complete() -> None:
 
 def test_import_stays_light() -> None:
     """Importing the library pulls in no numpy, pandas, matplotlib or database driver."""
-    heavy = ["numpy", "pandas", "matplotlib", "sqlite3", "psycopg2", "sqlalchemy", "cattrs"]
+    heavy = [
+        "numpy",
+        "pandas",
+        "matplotlib",
+        "sqlite3",
+        "psycopg",
+        "psycopg2",
+        "sqlalchemy",
+        "cattrs",
+    ]
     code = f"import sys, complaint_workflow; print([m for m in {heavy!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -10,8 +10,9 @@ from types import ModuleType
 
 import pytest
 
-from complaint_workflow import Complaint, EventRejected, PersonalDetails, WorkingDayCalendar
+from complaint_workflow import EventRejected, PersonalDetails, WorkingDayCalendar
 from complaint_workflow.demo import SCENARIOS, Scenario
+from complaint_workflow.store import ComplaintStore
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -44,30 +45,30 @@ def _personal_strings() -> list[str]:
 # --------------------------------------------------------------------- complaint_service
 
 
+def _url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
 def test_service_stores_every_complaint_and_reloads_it_equal(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The service exits 0, writes one JSON file per complaint, and each reads back equal."""
-    store_dir = tmp_path / "store"
-    assert service.main(["--store", str(store_dir)]) == 0
+    """The service exits 0, stores every complaint, and each reads back equal."""
+    url = _url(tmp_path / "store.db")
+    assert service.main(["--db", url]) == 0
     out = capsys.readouterr().out
-    assert sorted(p.name for p in store_dir.iterdir()) == [f"{i}.json" for i in SERVICE_IDS]
-    store = service.JsonFileStore(store_dir)
-    assert store.ids() == list(SERVICE_IDS)
-    for complaint_id in SERVICE_IDS:
-        assert f"reloaded from {complaint_id}.json: equal" in out
-        reloaded = store.load(complaint_id)
-        assert reloaded == Complaint.from_json((store_dir / f"{complaint_id}.json").read_bytes())
-    # QUICK-1 finished before --now: built from hand-made events, it equals Complaint.open's.
-    assert store.load("QUICK-1") == _scenario("QUICK-1").run("cafcass-web")
-    assert store.load("CHILD-1").personal == service.PERSONAL["CHILD-1"]
+    assert out.count("reloaded from the store: equal") == len(SERVICE_IDS)
+    with ComplaintStore.open(url) as store:
+        assert store.complaint_ids() == list(SERVICE_IDS)
+        # QUICK-1 finished before --now: built from hand-made events, it equals Complaint.open's.
+        assert store.get("QUICK-1") == _scenario("QUICK-1").run("cafcass-web")
+        assert store.get("CHILD-1").personal == service.PERSONAL["CHILD-1"]
 
 
-def test_service_prints_states_and_obligation_statuses(
+def test_service_prints_states_obligation_statuses_and_the_worklist(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The report shows each complaint's state and the statuses its obligations have at --now."""
-    assert service.main(["--store", str(tmp_path)]) == 0
+    """The report shows each complaint's state, its statuses at --now, and the week's worklist."""
+    assert service.main(["--db", _url(tmp_path / "s.db")]) == 0
     out = capsys.readouterr().out
     assert "obligations at 2024-07-01T12:00:00+01:00" in out
     assert "== CHILD-1: child complainant under cafcass-web, version 9, state " in out
@@ -77,45 +78,45 @@ def test_service_prints_states_and_obligation_statuses(
         assert re.search(rf"\s{re.escape(status)}\s", out), status
     assert re.search(r"contact\s+Fri 2024-06-14\s+hard\s+breached", out)  # LATE-1
     assert re.search(r"investigation\s+Wed 2024-07-10\s+target\s+pending", out)  # CHILD-1
+    assert "worklist: 3 obligation(s) not met and due by 2024-07-08" in out
+    assert re.search(r"Fri 2024-06-14\s+LATE-1\s+contact\s+breached", out)
 
 
-def test_service_rejected_event_is_reported_and_the_file_left_untouched(
+def test_service_rejected_event_is_reported_and_the_store_left_untouched(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The premature close is rejected, reported, and leaves the stored file byte-identical."""
-    assert service.main(["--store", str(tmp_path / "a")]) == 0
+    """The premature close is rejected, reported, and leaves the stored history as it was."""
+    assert service.main(["--db", _url(tmp_path / "a.db")]) == 0
     out = capsys.readouterr().out
     assert "complaint-closed" in out
     assert "REJECTED: the court must be notified before the complaint closes" in out
-    assert "file untouched" in out
-    assert "FILE CHANGED" not in out
+    assert "stored history untouched" in out
+    assert "HISTORY CHANGED" not in out
     assert "1 event(s) rejected" in out
 
-    store = service.JsonFileStore(tmp_path / "b")
     bad_id, bad_event = service.REJECTED
-    for complaint_id, event in service.inbox("cafcass-web", bad_event.at):
-        if event is bad_event:
-            break
-        service.handle(store, complaint_id, event)
-    path = store.path(bad_id)
-    before = path.read_bytes()
-    with pytest.raises(EventRejected, match="court must be notified"):
-        service.handle(store, bad_id, bad_event)
-    assert path.read_bytes() == before
-    # Nothing else was written either: no stray temporary file.
-    assert sorted(p.name for p in store.directory.iterdir()) == [f"{i}.json" for i in SERVICE_IDS]
+    with ComplaintStore.open(_url(tmp_path / "b.db")) as store:
+        for complaint_id, event in service.inbox("cafcass-web", bad_event.at):
+            if event is bad_event:
+                break
+            service.handle(store, complaint_id, event)
+        before = store.get(bad_id)
+        with pytest.raises(EventRejected, match="court must be notified"):
+            service.handle(store, bad_id, bad_event)
+        assert store.get(bad_id) == before
+        assert store.get(bad_id).version == before.version
 
 
 def test_service_never_prints_personal_details(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Personal details are in the stored JSON but in none of the printed output."""
+    """Personal details are in the store but in none of the printed output."""
     for policy in ("cafcass-web", "cafcass-2012"):
-        store_dir = tmp_path / policy
-        assert service.main(["--store", str(store_dir), "--policy", policy]) == 0
+        url = _url(tmp_path / f"{policy}.db")
+        assert service.main(["--db", url, "--policy", policy]) == 0
         captured = capsys.readouterr()
-        stored = (store_dir / "CHILD-1.json").read_text(encoding="utf-8")
-        assert service.PERSONAL["CHILD-1"].name in stored
+        with ComplaintStore.open(url) as store:
+            assert store.get("CHILD-1").personal == service.PERSONAL["CHILD-1"]
         printed = (captured.out + captured.err).casefold()
         assert "personal-marker" not in printed
         for value in _personal_strings():
@@ -125,26 +126,29 @@ def test_service_never_prints_personal_details(
 def test_service_refuses_a_store_that_is_not_empty(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A second run into the same directory exits 2 and leaves the files as they were."""
-    assert service.main(["--store", str(tmp_path)]) == 0
-    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    """A second run into the same store exits 2 and leaves it as it was."""
+    url = _url(tmp_path / "s.db")
+    assert service.main(["--db", url]) == 0
+    with ComplaintStore.open(url) as store:
+        before = {i: store.get(i) for i in store.complaint_ids()}
     capsys.readouterr()
-    assert service.main(["--store", str(tmp_path)]) == 2
+    assert service.main(["--db", url]) == 2
     assert "not empty" in capsys.readouterr().err
-    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    with ComplaintStore.open(url) as store:
+        assert {i: store.get(i) for i in store.complaint_ids()} == before
 
 
 def test_service_now_decides_which_events_have_arrived(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """With an earlier --now only the events that had happened by then are stored."""
-    argv = ["--store", str(tmp_path), "--now", "2024-06-12T11:30+01:00"]
-    assert service.main(argv) == 0
+    url = _url(tmp_path / "s.db")
+    assert service.main(["--db", url, "--now", "2024-06-12T11:30+01:00"]) == 0
     out = capsys.readouterr().out
-    store = service.JsonFileStore(tmp_path)
-    assert store.ids() == ["CHILD-1", "LATE-1", "QUICK-1"]
-    assert store.load("CHILD-1").version == 2
-    assert store.load("LATE-1").version == 1
+    with ComplaintStore.open(url) as store:
+        assert store.complaint_ids() == ["CHILD-1", "LATE-1", "QUICK-1"]
+        assert store.get("CHILD-1").version == 2
+        assert store.get("LATE-1").version == 1
     assert "0 event(s) rejected" in out
 
 
@@ -156,13 +160,14 @@ def test_service_rejects_a_naive_now(capsys: pytest.CaptureFixture[str]) -> None
     assert "UTC offset" in capsys.readouterr().err
 
 
-def test_store_refuses_unsafe_ids(tmp_path: Path) -> None:
-    """A complaint id that would escape the store directory is refused."""
-    store = service.JsonFileStore(tmp_path)
-    with pytest.raises(ValueError, match="safe file name"):
-        store.path("../elsewhere")
-    with pytest.raises(KeyError):
-        store.load("NOT-THERE")
+def test_service_refuses_an_event_for_an_unknown_complaint() -> None:
+    """An event for an id never opened is a KeyError (ComplaintNotFound), nothing stored."""
+    bad_id, bad_event = service.REJECTED
+    with ComplaintStore.open("sqlite://") as store:
+        with pytest.raises(KeyError):
+            service.handle(store, "NOT-THERE", bad_event)
+        assert store.complaint_ids() == []
+    assert bad_id == "CHILD-1"
 
 
 # --------------------------------------------------------------------- compare_policies

@@ -1,14 +1,15 @@
-"""The notebooks in ``examples/notebooks/``: built by their script, committed stripped, and run."""
+"""The notebooks in ``examples/notebooks/``: percent-format ``.py`` sources, paired ``.ipynb``
+committed without outputs, and executed."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
+import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
+import jupytext
 import nbformat
 import pytest
 from jupyter_client.kernelspec import KernelSpecManager
@@ -19,19 +20,12 @@ KERNEL = "python3"
 PROBE = "import json, sys\nprint(json.dumps([sys.executable, sys.prefix]))"
 
 
-def _load_builder() -> ModuleType:
-    path = FOLDER / "build_notebooks.py"
-    spec = importlib.util.spec_from_file_location("examples_build_notebooks", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+def _source(name: str) -> nbformat.NotebookNode:
+    """The notebook as its percent-format ``.py`` source reads."""
+    return jupytext.read(FOLDER / f"{name}.py", fmt="py:percent")
 
 
-builder = _load_builder()
-NAMES = sorted(builder.NOTEBOOKS)
+NAMES = sorted(p.stem for p in FOLDER.glob("*.py"))
 
 
 def _read(name: str) -> nbformat.NotebookNode:
@@ -48,40 +42,61 @@ def quiet_jupyter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return work
 
 
-def test_every_notebook_is_built_by_the_script() -> None:
-    """Each ``.ipynb`` in the folder is one the builder makes, and each one it makes is there."""
+def test_every_notebook_has_its_source() -> None:
+    """Each ``.ipynb`` in the folder has its ``.py`` source beside it, and each source its
+    ``.ipynb``; there are notebooks to check."""
     assert sorted(p.stem for p in FOLDER.glob("*.ipynb")) == NAMES
+    assert len(NAMES) >= 3
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_builder_renders_the_committed_notebook(name: str) -> None:
-    """``build_notebooks.py`` renders exactly the committed file, so the two cannot drift."""
-    committed = (FOLDER / f"{name}.ipynb").read_bytes().decode("utf-8")
-    assert builder.render(name) == committed, f"{name}.ipynb is stale: run build_notebooks.py"
+def test_ipynb_is_paired_with_its_source(name: str) -> None:
+    """The committed ``.ipynb`` holds exactly the cells of its ``.py`` source (kind and text),
+    so the two cannot drift: ``jupytext --sync examples/notebooks/*.py`` refreshes it."""
+    source = [(c.cell_type, c.source) for c in _source(name).cells]
+    committed = [(c.cell_type, c.source) for c in _read(name).cells]
+    assert committed == source, f"{name}.ipynb is stale: run jupytext --sync on {name}.py"
 
 
-def test_builder_check_and_write(tmp_path: Path) -> None:
-    """``--check`` passes on the committed files, fails on an edited copy; ``--out`` copies."""
-    assert builder.main(["--check"]) == 0
-    assert builder.main(["--out", str(tmp_path)]) == 0
-    for name in NAMES:
-        assert (tmp_path / f"{name}.ipynb").read_bytes() == (FOLDER / f"{name}.ipynb").read_bytes()
-    assert builder.main(["--check", "--out", str(tmp_path)]) == 0
-    edited = tmp_path / f"{NAMES[0]}.ipynb"
-    edited.write_bytes(edited.read_bytes().replace(b'"outputs": []', b'"outputs": [{}]', 1))
-    assert builder.main(["--check", "--out", str(tmp_path)]) == 1
+def test_pairing_check_catches_an_edit(tmp_path: Path) -> None:
+    """Seeded drift: a source whose cell was edited no longer matches the committed notebook."""
+    name = NAMES[0]
+    text = (FOLDER / f"{name}.py").read_text("utf-8")
+    edited = text.replace("# %%\n", "# %%\nx_edited = 1\n", 1)
+    assert edited != text
+    changed = jupytext.reads(edited, fmt="py:percent")
+    assert [c.source for c in changed.cells] != [c.source for c in _read(name).cells]
+
+
+def test_sources_type_check() -> None:
+    """``mypy --strict`` (pandas and matplotlib as Any, see ``mypy.ini``) passes on the sources."""
+    pytest.importorskip("mypy", reason="mypy comes with the dev extra")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--config-file",
+            str(FOLDER / "mypy.ini"),
+            *(str(FOLDER / f"{n}.py") for n in NAMES),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_committed_notebook_is_stripped(name: str) -> None:
-    """No outputs, no execution counts, no cell metadata, and the ipykernel ``python3`` kernel."""
+    """No outputs, no execution counts, no cell metadata but jupytext's, the ``python3`` kernel."""
     raw = json.loads((FOLDER / f"{name}.ipynb").read_text("utf-8"))
     nb = _read(name)
     nbformat.validate(nb)
     assert raw["metadata"]["kernelspec"]["name"] == KERNEL
-    assert set(raw["metadata"]) == {"kernelspec", "language_info"}
+    assert set(raw["metadata"]) <= {"kernelspec", "language_info", "jupytext"}
     for cell in raw["cells"]:
-        assert cell["metadata"] == {}
+        assert set(cell["metadata"]) <= {"lines_to_next_cell"}  # jupytext's layout hint
         if cell["cell_type"] == "code":
             assert cell["outputs"] == []
             assert cell["execution_count"] is None

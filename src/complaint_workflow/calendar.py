@@ -32,6 +32,7 @@ from .errors import (
     CalendarRangeError,
     InvalidInputError,
     InvalidValueError,
+    MissingDependencyError,
     NaiveDatetimeError,
 )
 
@@ -268,11 +269,21 @@ class WorkingDayCalendar:
 
     @classmethod
     def from_holidays_package(cls, first_year: int, last_year: int) -> WorkingDayCalendar:
-        """Build from ``holidays.country_holidays("GB", subdiv="ENG")`` directly."""
+        """Build from ``holidays.country_holidays("GB", subdiv="ENG")`` directly.
+
+        Needs the optional ``holidays`` package (``pip install 'complaint-workflow[holidays]'``);
+        without it, raises :class:`~complaint_workflow.errors.MissingDependencyError`.
+        """
         for name, year in (("first_year", first_year), ("last_year", last_year)):
             if type(year) is not int or not 1 <= year <= 9998:
                 raise InvalidInputError(f"{name} must be an int from 1 to 9998")
-        import holidays as holidays_package  # imported here: it costs ~50 ms
+        try:
+            import holidays as holidays_package  # imported here: it costs ~50 ms
+        except ImportError:
+            raise MissingDependencyError(
+                "WorkingDayCalendar.from_holidays_package needs the holidays package: "
+                "pip install 'complaint-workflow[holidays]' (or pip install 'holidays>=0.60')"
+            ) from None
 
         table = holidays_package.country_holidays(
             "GB", subdiv="ENG", years=range(first_year, last_year + 1)

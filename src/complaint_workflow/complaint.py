@@ -228,6 +228,15 @@ class Complaint:
 
         Built-in policies are found by id; pass any other in ``policies``.
         """
+        if isinstance(events, str | bytes) or not isinstance(events, Iterable):
+            raise InvalidInputError(
+                f"events must be an iterable of events (got {type(events).__name__})"
+            )
+        _check_policies(policies)
+        if calendar is not None and not isinstance(calendar, WorkingDayCalendar):
+            raise InvalidInputError(
+                f"calendar must be a WorkingDayCalendar (got {type(calendar).__name__})"
+            )
         iterator = iter(events)
         opened = next(iterator, None)
         if not isinstance(opened, ev.ComplaintOpened):
@@ -414,7 +423,16 @@ class Complaint:
         at = event.at
         policy = self.policy
         if isinstance(event, ev.PolicyChanged):
+            _check_policies(policies)
             policy = _resolve(event.policy_id, dict(policies or {}), self.state, name)
+            earlier = next((p for p, _ in self.eras if p.id == policy.id), None)
+            if earlier is not None and earlier != policy:
+                raise EventRejected(
+                    self.state,
+                    name,
+                    f"policy id {policy.id!r} was already used by this complaint with other "
+                    "content; give the new version its own id",
+                )
         context = Context(self.situation, event, policy, self.calendar)
         try:
             states = self._run(plan, plan.steps(context, event), context)
@@ -447,6 +465,8 @@ class Complaint:
 
     def change_policy(self, policy: Policy, at: datetime) -> Complaint:
         """Move the complaint to another policy version, as an explicit, recorded event."""
+        if not isinstance(policy, Policy):
+            raise InvalidInputError(f"policy must be a Policy (got {type(policy).__name__})")
         return self.apply(
             ev.PolicyChanged(at=at, policy_id=policy.id), policies={policy.id: policy}
         )
@@ -550,6 +570,15 @@ def _name(event: object) -> str:
 
 SNAPSHOT_EVERY: Final = 4
 """Keep the situation every this many events (see :meth:`Complaint.as_of`)."""
+
+
+def _check_policies(policies: object) -> None:
+    if policies is None:
+        return
+    if not isinstance(policies, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, Policy) for k, v in policies.items()
+    ):
+        raise InvalidInputError("policies must map policy ids to Policy values")
 
 
 def _latest_snapshot(

@@ -224,3 +224,36 @@ def replace_sections(page: str) -> str:
         return f"{match[1]}{SECTIONS[name]()}\n{match[4]}"
 
     return _SECTION.sub(render, page)
+
+
+def timeline_example() -> str:
+    """The timeline drawn in docs/timeline.md (``docs/timeline-example.svg``).
+
+    A child's complaint received just before Christmas 2024 with a hearing in January: the
+    bank holidays, a target counted back from the hearing and the court notification show.
+    """
+    from datetime import date, datetime
+
+    from . import events as ev
+    from .calendar import LONDON
+    from .complaint import Complaint
+    from .timeline import svg
+
+    def at(m: int, d: int, hh: int, yy: int = 2024) -> datetime:
+        return datetime(yy, m, d, hh, 0, tzinfo=LONDON)
+
+    c = Complaint.open(
+        complaint_id="EXAMPLE-1",
+        complainant="child",
+        received_at=at(12, 20, 15),
+        hearing=date(2025, 1, 17),
+        policy="cafcass-web",
+    )
+    for event in (
+        ev.ForwardedToCST(at=at(12, 23, 9)),
+        ev.ContactMade(at=at(12, 27, 11)),
+        ev.Assessed(at=at(12, 30, 10), aspects=("professional-judgement",)),
+        ev.Triaged(at=at(12, 30, 11), route="investigation"),
+    ):
+        c = c.apply(event)
+    return svg(c, at(1, 6, 12, 2025))

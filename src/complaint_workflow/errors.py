@@ -9,15 +9,20 @@ from __future__ import annotations
 __all__ = [
     "CalendarDataError",
     "CalendarRangeError",
+    "ComplaintNotFound",
     "ComplaintWorkflowError",
+    "ConcurrencyError",
+    "DuplicateComplaintError",
     "EventRejected",
     "HistoryError",
     "InvalidInputError",
     "InvalidValueError",
+    "MissingDependencyError",
     "NaiveDatetimeError",
     "PinnedPolicyError",
     "PolicyError",
     "RouteDefinitionError",
+    "StoreError",
     "bounded_repr",
 ]
 
@@ -137,6 +142,14 @@ class EventRejected(ComplaintWorkflowError, ValueError):
         return (type(self), (self.state, self.event, self.reason))
 
 
+class MissingDependencyError(ComplaintWorkflowError, ImportError):
+    """An optional package needed for this call is not installed.
+
+    The message names the package and the ``pip install`` command (an extra of
+    ``complaint-workflow``) that brings it.
+    """
+
+
 class PinnedPolicyError(PolicyError):
     """A history pins a built-in policy whose content differs from the one shipped now.
 
@@ -145,3 +158,61 @@ class PinnedPolicyError(PolicyError):
     ``Complaint.from_json(text, retime=True)`` to re-time it deliberately under the current
     built-in; the default keeps the stored deadlines by refusing.
     """
+
+
+class DuplicateComplaintError(ComplaintWorkflowError, ValueError):
+    """A complaint with this id is already stored; nothing was written.
+
+    ``complaint_id`` names it. Append events to the stored one instead of adding it again.
+    """
+
+    def __init__(self, complaint_id: str) -> None:
+        self.complaint_id = complaint_id
+        super().__init__(f"complaint {complaint_id!r} is already stored")
+
+    def __reduce__(self) -> tuple[type[DuplicateComplaintError], tuple[str]]:
+        return (type(self), (self.complaint_id,))
+
+
+class ComplaintNotFound(ComplaintWorkflowError, KeyError):
+    """No complaint with this id is stored (or it had not been received by the instant asked).
+
+    Also a ``KeyError``, so ``except KeyError`` works as for a mapping.
+    """
+
+    def __init__(self, complaint_id: str, detail: str = "is not stored") -> None:
+        self.complaint_id = complaint_id
+        self.detail = detail
+        super().__init__(complaint_id)
+
+    def __str__(self) -> str:  # KeyError would print the repr of its argument
+        return f"complaint {self.complaint_id!r} {self.detail}"
+
+    def __reduce__(self) -> tuple[type[ComplaintNotFound], tuple[str, str]]:
+        return (type(self), (self.complaint_id, self.detail))
+
+
+class ConcurrencyError(ComplaintWorkflowError, RuntimeError):
+    """Another writer changed the complaint first: its version is not the one expected.
+
+    Nothing was written. Read the complaint again (``store.get``), decide again, and append
+    with the new ``expected_version``.
+    """
+
+    def __init__(self, complaint_id: str, expected: int, actual: int | None) -> None:
+        self.complaint_id = complaint_id
+        self.expected = expected
+        self.actual = actual
+        now = "another writer got there first" if actual is None else f"it is at {actual}"
+        super().__init__(
+            f"complaint {complaint_id!r} is not at version {expected}: {now}; "
+            "read it again and retry"
+        )
+
+    def __reduce__(self) -> tuple[type[ConcurrencyError], tuple[str, int, int | None]]:
+        return (type(self), (self.complaint_id, self.expected, self.actual))
+
+
+class StoreError(ComplaintWorkflowError, RuntimeError):
+    """The store cannot do what was asked: the database is unreachable, written by a newer
+    version of this library, or a driver is missing. The message says which, and what to do."""

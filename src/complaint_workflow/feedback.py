@@ -1,6 +1,6 @@
 """Beside the procedure: feedback forms (which may become complaints) and compliments.
 
-**Feedback** (web page; seed 002) may be anonymous: it is recorded and learned from, and
+**Feedback** (web page; FOI answer, 2015) may be anonymous: it is recorded and learned from, and
 nobody is contacted. Where a form expresses dissatisfaction with the handling of a case and
 the person can be reached, the Customer Feedback Team asks whether they want it taken forward
 as a complaint; yes opens a complaint linked to the form.
@@ -372,7 +372,7 @@ class Feedback:
         return form, complaint
 
     def compliment(self, *, compliment_id: str) -> Compliment:
-        """The compliment recorded from complimentary comments on this form (seed 002)."""
+        """The compliment recorded from complimentary comments on this form (§7 of procedure.md)."""
         if not self.complimentary:
             raise EventRejected(self.state, "compliment", "the form holds no complimentary comment")
         return Compliment.record(

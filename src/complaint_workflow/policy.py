@@ -1,7 +1,7 @@
 """Policy versions: the procedure's timescales as data.
 
 A :class:`Policy` is a frozen value read from a TOML file: an id, a title, its source, a set
-of named :class:`Parameters` (one per ambiguity of the texts, PROCEDURE.md §9) and its
+of named :class:`Parameters` (one per ambiguity of the texts, docs/policies.md) and its
 :class:`Target` s. Two ship built in: ``cafcass-2012`` (the written procedure) and
 ``cafcass-web`` (the current web page, written as ``cafcass-2012`` evolved). Analysts make
 variants with :meth:`Policy.evolve` or their own files, and compare with :meth:`Policy.diff`.
@@ -131,7 +131,7 @@ PARAMETER_CHOICES: Final[dict[str, tuple[str, ...]]] = {
 
 @attrs.frozen(cache_hash=True)
 class Parameters:
-    """The named answers to the procedure texts' ambiguities (PROCEDURE.md §9).
+    """The named answers to the procedure texts' ambiguities (see docs/policies.md).
 
     Defaults are the project's reading; ``docs/policies.md`` gives the reason for each.
     """
@@ -393,36 +393,29 @@ class Policy:
 
     def to_toml(self) -> str:
         """This policy as a self-contained TOML document; ``from_toml_text`` reads it back equal."""
-        lines = [f"id = {_toml_str(self.id)}"]
-        if self.title:
-            lines.append(f"title = {_toml_str(self.title)}")
-        if self.source:
-            lines.append(f"source = {_toml_str(self.source)}")
-        lines += ["", "[parameters]"]
-        for name in PARAMETER_NAMES:
-            value = getattr(self.parameters, name)
-            if value is not None:
-                lines.append(f"{name} = {_toml_value(value)}")
+        import tomli_w  # imported here: only writing a policy needs it
+
+        head = {"id": self.id, "title": self.title, "source": self.source}
+        targets = []
         for t in self.targets:
-            lines += ["", "[[targets]]", f"id = {_toml_str(t.id)}"]
-            lines.append(f"{t.duration.key} = {t.duration.n}")
-            lines.append(f"anchor = {_toml_str(t.anchor)}")
-            lines.append(f"strength = {_toml_str(t.strength)}")
-            if t.clause:
-                lines.append(f"clause = {_toml_str(t.clause)}")
-            if t.description:
-                lines.append(f"description = {_toml_str(t.description)}")
-            lines.append(f"routes = {_toml_value(t.routes)}")
-            if t.triggers:
-                lines.append(f"triggers = {_toml_value(t.triggers)}")
-            if t.owed_by != "cafcass":
-                lines.append(f"owed_by = {_toml_str(t.owed_by)}")
-            lines.append(f"met_by = {_toml_str(t.met_by)}")
-            lines.append(f"restarts = {_toml_value(t.restarts)}")
-            lines.append(f"kept_when_met = {_toml_value(t.kept_when_met)}")
-            if t.weighed_against:
-                lines.append(f"weighed_against = {_toml_value(t.weighed_against)}")
-        return "\n".join(lines) + "\n"
+            entry: dict[str, Any] = {"id": t.id, t.duration.key: t.duration.n}
+            entry |= {"anchor": t.anchor, "strength": t.strength}
+            entry |= {k: v for k, v in (("clause", t.clause), ("description", t.description)) if v}
+            entry["routes"] = list(t.routes)
+            entry |= {"triggers": list(t.triggers)} if t.triggers else {}
+            entry |= {"owed_by": t.owed_by} if t.owed_by != "cafcass" else {}
+            entry |= {"met_by": t.met_by, "restarts": t.restarts, "kept_when_met": t.kept_when_met}
+            entry |= (
+                {"weighed_against": _toml_plain(t.weighed_against)} if t.weighed_against else {}
+            )
+            targets.append(entry)
+        parameters = {
+            name: _toml_plain(value)
+            for name in PARAMETER_NAMES
+            if (value := getattr(self.parameters, name)) is not None
+        }
+        document = {k: v for k, v in head.items() if v} | {"parameters": parameters}
+        return tomli_w.dumps(document | {"targets": targets})
 
     # ----------------------------------------------------------------- using
 
@@ -563,22 +556,14 @@ def _plain(value: object) -> str | None:
     return str(value)
 
 
-def _toml_str(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = "".join(c if c.isprintable() else f"\\U{ord(c):08x}" for c in escaped)
-    return f'"{escaped}"'
-
-
-def _toml_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, time):
-        return value.isoformat()
+def _toml_plain(value: object) -> object:
+    """A value as tomli-w writes it: booleans, integers, times and strings as they are,
+    tuples as lists of strings, anything else as its string."""
+    if isinstance(value, bool | int | time | str):
+        return value
     if isinstance(value, tuple):
-        return "[" + ", ".join(_toml_str(str(v)) for v in value) + "]"
-    return _toml_str(str(value))
+        return [str(v) for v in value]
+    return str(value)
 
 
 # --------------------------------------------------------------------- the loader

@@ -1,7 +1,7 @@
 """Quarterly counts of complaints and compliments (§6.4), under either counting rule.
 
 From July 2014 Cafcass records one complaint per complaint; before, one per member of staff
-complained about (seed 002). A complaint records how many staff it names (a count, never
+complained about (FOI answer, 2015). A complaint records how many staff it names (a count, never
 who), so both rules can be applied to the same complaints.
 """
 

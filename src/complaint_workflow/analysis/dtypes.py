@@ -133,14 +133,14 @@ def categorical(values: Any, dtype: pd.CategoricalDtype, name: str) -> pd.Series
     """``values`` as a categorical Series of ``dtype``; a value outside it is an error (a
     plain ``astype`` would silently make it missing)."""
     series = values if isinstance(values, pd.Series) else pd.Series(values)
-    out = series.astype(dtype)
-    lost = out.isna() & series.notna()
-    if lost.any():
-        raise InvalidInputError(
-            f"{name} holds {series[lost].iloc[0]!r}, which is none of "
-            f"{', '.join(map(str, dtype.categories))}"
-        )
-    return out
+    if not (isinstance(series.dtype, pd.CategoricalDtype) and series.dtype == dtype):
+        lost = series.notna() & ~series.isin(dtype.categories)
+        if lost.any():
+            raise InvalidInputError(
+                f"{name} holds {series[lost].iloc[0]!r}, which is none of "
+                f"{', '.join(map(str, dtype.categories))}"
+            )
+    return series.astype(dtype)
 
 
 def concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import numpy as np
@@ -398,6 +398,10 @@ def side_events(
         add((when, _R_HEARING, ev.HearingVacated, {}))
 
 
+_AFTER_THE_COURT: Final = (ev.FactualErrorCorrected, ev.CourtUpdated)
+"""Acts the complaint may refuse while the court has still to be told."""
+
+
 def _sort_key(item: _Item) -> tuple[float, int]:
     return item[0], item[1]
 
@@ -422,35 +426,37 @@ def drive(plan: Plan, axis: WorkingTime, delay: bool) -> Complaint:
 
     - Telling the court happens only while the court track is ``due``, and not when a factual
       error still to be corrected would tell the court itself (the complaint says which).
-    - A correction the complaint refuses while the court must hear first waits until the
-      planned telling (or, if none is left, the court is told first).
+    - A correction (or a court update) the complaint refuses while the court must hear first
+      waits until the planned telling (or, if none is left, the court is told first).
+    - A court update goes out only when the complaint owes one.
     - Closing while the court is still ``due`` tells the court first.
     - A delay update (when drawn) goes out on the due date of the response owed.
     """
     c = plan.complaint
     items = sorted(plan.items, key=_sort_key)
-    i = 0
-    while i < len(items):
+    i, n = 0, len(items)
+    while i < n:
         t, rank, kind, fields = items[i]
         i += 1
+        if kind is ev.CourtNotified and not _court_due(c):
+            continue  # not needed, or already told (a correction stood for it)
         at = axis.instant(t)
         if kind is ev.CourtNotified:
-            if not _court_due(c):
-                continue  # not needed, or already told (a correction stood for it)
             later = any(k is ev.FactualErrorCorrected for _, _, k, _ in items[i:])
             if later and _correction_tells_the_court(c, at):
                 continue  # the planned correction will tell the court (§4.7)
         elif kind is ev.CourtUpdated and not _update_owed(c, at):
             continue
-        elif kind is ev.FactualErrorCorrected and _court_due(c):
+        elif kind in _AFTER_THE_COURT and _court_due(c):
             try:
                 c = c.apply(kind(at=at, **fields))
             except EventRejected:
                 told = next(
                     (j for j in range(i, len(items)) if items[j][2] is ev.CourtNotified), None
                 )
-                if told is not None:  # the court hears first; the correction follows it
+                if told is not None:  # the court hears first; this follows it
                     items.insert(told + 1, (max(t, items[told][0]), rank, kind, fields))
+                    n += 1
                     continue
                 c = c.apply(ev.CourtNotified(at=at))
             else:

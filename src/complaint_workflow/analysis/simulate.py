@@ -134,7 +134,7 @@ def simulate(
     if not isinstance(p, SimulationParameters):
         raise InvalidInputError("parameters must be SimulationParameters or None")
     cal = WorkingDayCalendar.england_and_wales() if calendar is None else calendar
-    axis = WorkingTime(cal, p.office_opens, p.office_closes)
+    axis = WorkingTime.of(cal, p.office_opens, p.office_closes)
     end = start + relativedelta(years=years)
     root = np.random.default_rng(seed)
     arrival_rng, complaint_rng, compliment_rng = root.spawn(3)
