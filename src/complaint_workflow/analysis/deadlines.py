@@ -191,9 +191,9 @@ def _object_codes(array: Any, choices: Sequence[str]) -> npt.NDArray[np.int8]:
         addresses = np.frombuffer(memoryview(pointers), dtype=np.intp)
         found, distinct = pd.factorize(addresses)
         if len(distinct) <= _FEW_OBJECTS:
-            # the array holds a reference to every object, so each address is a live object
-            objects = np.empty(len(distinct), dtype=object)
-            objects[:] = [ctypes.cast(int(a), ctypes.py_object).value for a in distinct]
+            # codes count up in order of first appearance: where the running maximum rises
+            rises = np.flatnonzero(np.diff(np.maximum.accumulate(found))) + 1
+            objects = array[np.concatenate(([0], rises))]  # each distinct object, read once
             by_object: npt.NDArray[np.int8] = _value_codes(objects, choices)
             result: npt.NDArray[np.int8] = by_object[found]
             return result
