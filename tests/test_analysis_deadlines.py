@@ -632,6 +632,12 @@ def _seed(monkeypatch: pytest.MonkeyPatch, bug: str) -> None:
             return original(self, dates, n + 1 if n else n, where=where)
 
         monkeypatch.setattr(vc_class, "add_working_days", after)
+        original_step = vc_class.step
+
+        def stepped(self: Any, positions: Any, n: int, **kwargs: Any) -> Any:
+            return original_step(self, positions, n + 1 if n > 0 else n, **kwargs)
+
+        monkeypatch.setattr(vc_class, "step", stepped)
     elif bug == "cut-off inclusive":  # on the cut-off counted as after it
         original_ns = vectorised._cutoff_ns
         monkeypatch.setattr(vectorised, "_cutoff_ns", lambda cutoff: original_ns(cutoff) - 1)

@@ -15,6 +15,7 @@ working-day step is a gather from the calendar's prefix-count table
 
 from __future__ import annotations
 
+import ctypes
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Final
@@ -30,7 +31,7 @@ from ..policy import Policy, Target
 from ..rules import Facts, compile_policy
 from ..vocabulary import ACTS, ASPECTS, COMPLAINANTS, ELIGIBILITIES, TRIAGE_ROUTES
 from . import dtypes
-from .vectorised import VectorCalendar
+from .vectorised import VectorCalendar, london_days_and_clock
 
 __all__ = ["ELIGIBILITY", "due_dates"]
 
@@ -49,7 +50,8 @@ _ADULT, _CHILD, _OTHER, _EMPLOYEE = range(4)
 _IN_TIME, _LATE, _OUTSIDE = range(3)
 _NAT: Final = np.iinfo(np.int64).min
 _SECONDS_PER_DAY: Final = 86_400
-_NS_PER: Final = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
+_FEW_OBJECTS: Final = 1024
+"""Up to this many distinct objects in an object array, codes are looked up per object."""
 
 
 # --------------------------------------------------------------------- counting on the calendar
@@ -131,13 +133,7 @@ def _instants(values: Any) -> tuple[pd.DatetimeIndex, pd.Index | None]:
 
 def _london(instants: pd.DatetimeIndex) -> tuple[Days, npt.NDArray[np.int64]]:
     """The London wall-clock date (days) and time of day (nanoseconds) of each instant."""
-    wall = instants.tz_convert("Europe/London").tz_localize(None)
-    unit = str(wall.unit)
-    per_day = _SECONDS_PER_DAY * 10**9 // _NS_PER[unit]
-    values = wall.asi8
-    days: Days = values // per_day
-    clock: npt.NDArray[np.int64] = (values - days * per_day) * _NS_PER[unit]
-    return days, clock
+    return london_days_and_clock(instants)
 
 
 def _broadcast(values: Any, n: int, name: str) -> npt.NDArray[Any]:
@@ -167,18 +163,52 @@ def _codes(values: Any, choices: Sequence[str], n: int, name: str, optional: boo
     if isinstance(array, np.ndarray) and array.dtype.kind in "US":
         for code, choice in enumerate(choices):  # a few comparisons beat hashing fixed-width text
             np.copyto(codes, code, where=array == choice)
-    else:  # objects, categoricals, arrow strings: factorize, then map the few distinct values
-        found, uniques = pd.factorize(array, use_na_sentinel=True)
-        lookup = np.array(
-            [choices.index(u) if isinstance(u, str) and u in choices else -2 for u in uniques]
-            + [-1],  # the sentinel -1 (missing) indexes this last element
-            dtype=np.int8,
-        )
-        codes = lookup[found]
+    else:
+        codes = _object_codes(array, choices)
     bad = codes == -2 if optional else codes < 0
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         raise InvalidInputError(f"{name}[{first}] must be {expected} (got {array[first]!r})")
+    return codes
+
+
+def _object_codes(array: Any, choices: Sequence[str]) -> npt.NDArray[np.int8]:
+    """Codes of objects, categoricals or arrow strings (``-1`` missing, ``-2`` unknown).
+
+    A contiguous object array usually holds a few objects many times over: the same object is
+    the same value, so its codes come from factorizing the objects' addresses (integers, fast
+    to hash) and looking up each distinct object once. Otherwise, or when there are many
+    distinct objects, the values themselves are factorized.
+    """
+    if (
+        isinstance(array, np.ndarray)
+        and array.dtype == object
+        and array.ndim == 1
+        and array.flags.c_contiguous
+        and array.size
+    ):
+        pointers = (ctypes.c_void_p * array.size).from_address(array.ctypes.data)
+        addresses = np.frombuffer(memoryview(pointers), dtype=np.intp)
+        found, distinct = pd.factorize(addresses)
+        if len(distinct) <= _FEW_OBJECTS:
+            # codes count up in order of first appearance: where the running maximum rises
+            rises = np.flatnonzero(np.diff(np.maximum.accumulate(found))) + 1
+            objects = array[np.concatenate(([0], rises))]  # each distinct object, read once
+            by_object: npt.NDArray[np.int8] = _value_codes(objects, choices)
+            result: npt.NDArray[np.int8] = by_object[found]
+            return result
+    return _value_codes(array, choices)
+
+
+def _value_codes(array: Any, choices: Sequence[str]) -> npt.NDArray[np.int8]:
+    """Codes by factorizing the values, then mapping the few distinct ones."""
+    found, uniques = pd.factorize(array, use_na_sentinel=True)
+    lookup = np.array(
+        [choices.index(u) if isinstance(u, str) and u in choices else -2 for u in uniques]
+        + [-1],  # the sentinel -1 (missing) indexes this last element
+        dtype=np.int8,
+    )
+    codes: npt.NDArray[np.int8] = lookup[found]
     return codes
 
 
@@ -233,20 +263,31 @@ def _as_dates(days: Days, given: Mask | None) -> npt.NDArray[np.datetime64]:
 
 
 class _VectorOps:
-    """:class:`~complaint_workflow.rules.Ops` over numpy: bool masks and day numbers."""
+    """:class:`~complaint_workflow.rules.Ops` over numpy: bool masks and day numbers.
 
-    __slots__ = ("n", "vc", "week")
+    ``true()`` and ``false()`` are shared read-only masks. Many targets count working days
+    from the same anchor (day 0, the hearing): each anchor's position among the working days
+    (``cumulative[anchor - origin]``) and its range are worked out once per call, so each such
+    target is one addition and one gather, checked against the table by its bounds.
+    """
+
+    __slots__ = ("_false", "_positions", "_true", "n", "vc", "week")
 
     def __init__(self, n: int, policy: Policy, vc: VectorCalendar) -> None:
         self.n = n
         self.week = policy.parameters.week_length
         self.vc = vc
+        self._true = np.ones(n, dtype=bool)
+        self._false = np.zeros(n, dtype=bool)
+        self._true.setflags(write=False)
+        self._false.setflags(write=False)
+        self._positions: dict[int, tuple[Days, Days, int, int] | None] = {}
 
     def true(self) -> Mask:
-        return np.ones(self.n, dtype=bool)
+        return self._true
 
     def false(self) -> Mask:
-        return np.zeros(self.n, dtype=bool)
+        return self._false
 
     def and_(self, a: Mask, b: Mask) -> Mask:
         return a & b
@@ -273,7 +314,35 @@ class _VectorOps:
         return bool(a.any())
 
     def due(self, target: Target, anchor: Days, valid: Mask) -> Days:
+        duration = target.duration
+        if isinstance(duration, Weeks) and self.week != "calendar":
+            duration = WorkingDays(5 * duration.n)
+        if isinstance(duration, WorkingDays) and (target.backward or duration.n >= 0):
+            shift = -duration.n if target.backward else duration.n
+            quick = self._step(anchor, shift, valid)
+            if quick is not None:
+                return quick
         return _shift(target.duration, target.backward, anchor, valid, self.week, self.vc)
+
+    def _step(self, anchor: Days, shift: int, valid: Mask) -> Days | None:
+        """``shift`` working days from each anchor, from its position computed once per anchor
+        (``None`` where some anchor is off the table: the general path says which)."""
+        key = id(anchor)
+        if key not in self._positions:
+            self._positions[key] = self._position(anchor)
+        known = self._positions[key]
+        if known is None or known[0] is not anchor:
+            return None
+        _, position, low, high = known
+        result: Days = self.vc.step(position, shift, where=valid, bounds=(low, high)).view(np.int64)
+        return result
+
+    def _position(self, anchor: Days) -> tuple[Days, Days, int, int] | None:
+        row = anchor - self.vc.origin
+        if not row.size or row.min() < 0 or row.max() >= self.vc.span:
+            return None
+        position = self.vc.positions(anchor.view("datetime64[D]"))
+        return anchor, position, int(position.min()), int(position.max())
 
 
 def _aspect_masks(aspects: Any, court_aspect: Any, n: int) -> dict[str, Mask]:

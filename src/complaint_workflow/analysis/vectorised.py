@@ -109,6 +109,27 @@ def add_months(days: Days, n: Any) -> Days:
     return result
 
 
+_TABLE_AT_LEAST: Final = 4096
+"""From this many dates, ``add_months`` by one ``n`` works out each day of their range once."""
+
+
+def _add_months_by_table(days: Days, n: int, where: Mask | None) -> Days:
+    """:func:`add_months` for many dates and one ``n``: the answer for every day from the
+    earliest date to the latest, then one gather (where the range is no longer than the
+    dates are many; otherwise element-wise). Rows where ``where`` is false stay unchanged."""
+    flat = days.reshape(-1)
+    low, high = int(flat.min()), int(flat.max())
+    if high - low >= flat.size:
+        looked = add_months(days, n)
+    else:
+        table = add_months(np.arange(low, high + 1, dtype=np.int64), n)
+        looked = table[days - low]
+    if where is None:
+        return looked
+    result: Days = np.where(where, looked, days)
+    return result
+
+
 def _aware_instants(values: Any) -> pd.DatetimeIndex:
     """Aware instants as a DatetimeIndex; numpy ``datetime64`` is read as UTC."""
     if isinstance(values, pd.Series):
@@ -147,11 +168,61 @@ def _aware_instants(values: Any) -> pd.DatetimeIndex:
 
 def london_wall_clock(received: Any) -> tuple[Days, Days]:
     """Each aware instant's London date (whole days since 1970-01-01) and time of day (ns)."""
-    wall = _aware_instants(received).tz_convert("Europe/London").tz_localize(None)
-    per_day = _NS_PER_DAY // {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}[str(wall.unit)]
-    values = wall.asi8
-    days: Days = values // per_day
-    clock: Days = (values - days * per_day) * (_NS_PER_DAY // per_day)
+    return london_days_and_clock(_aware_instants(received))
+
+
+_UNITS_PER_SECOND: Final = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
+_MAX_HOURS: Final = 24 * 366 * 200
+"""Up to this many hours between the first and last instant, offsets come from an hour table."""
+
+
+def _london_wall(instants: pd.DatetimeIndex) -> tuple[Days, int]:
+    """London wall-clock values of aware instants, in the index's unit, and units per second.
+
+    The same answer as pandas' ``tz_convert("Europe/London").tz_localize(None)``, which it
+    uses for one value per UTC hour between the first and the last instant: London's offset
+    changes only on the hour (checked here on every change: the last value of the hour before
+    keeps the old offset), so each instant's offset is its hour's, one gather. Where a change
+    falls inside an hour, or the instants span centuries, every instant goes through pandas.
+    """
+    unit = str(instants.unit)
+    per_second = _UNITS_PER_SECOND[unit]
+    values = instants.asi8  # UTC
+    pandas_wall = functools.partial(_pandas_wall, unit=unit)
+    if values.size == 0:
+        return values.copy(), per_second
+    per_hour = 3600 * per_second
+    hours = values // per_hour
+    first, last = int(hours.min()), int(hours.max())
+    if last - first > _MAX_HOURS:
+        return pandas_wall(values), per_second
+    starts = np.arange(first, last + 1, dtype=np.int64) * per_hour
+    offsets = pandas_wall(starts) - starts
+    changes = np.flatnonzero(np.diff(offsets)) + 1  # hours whose offset differs from the last
+    if changes.size:
+        ends = starts[changes] - 1  # the last value of the hour before each change
+        if not np.array_equal(pandas_wall(ends) - ends, offsets[changes - 1]):
+            return pandas_wall(values), per_second
+    hours -= first
+    wall: Days = offsets[hours]
+    wall += values
+    return wall, per_second
+
+
+def _pandas_wall(values: Days, unit: str) -> Days:
+    utc = pd.DatetimeIndex(values.view(f"datetime64[{unit}]")).tz_localize("UTC")
+    wall: Days = utc.tz_convert("Europe/London").tz_localize(None).asi8
+    return wall
+
+
+def london_days_and_clock(instants: pd.DatetimeIndex) -> tuple[Days, Days]:
+    """The London date (whole days since 1970-01-01) and time of day (ns) of aware instants."""
+    wall, per_second = _london_wall(instants)
+    per_day = 86_400 * per_second
+    days: Days = wall // per_day
+    clock: Days = wall - days * per_day
+    if per_second != 10**9:
+        clock *= 10**9 // per_second
     return days, clock
 
 
@@ -267,6 +338,44 @@ class VectorCalendar:
         result: DateArray = self._working[k]
         return result
 
+    def positions(self, dates: Any, *, where: Any = None) -> Days:
+        """Each date's position among the working days: that of the first working day on or
+        after it (``working_days[positions(d)]`` is ``roll_forward(d)``)."""
+        days = _days(dates, "dates")
+        result: Days = self._cum[self._index(days, "a date", _mask(where, days.shape))]
+        return result
+
+    def step(
+        self,
+        positions: Days,
+        n: int,
+        *,
+        where: Any = None,
+        bounds: tuple[int, int] | None = None,
+    ) -> DateArray:
+        """The working day ``n`` after each position (``n < 0``: before): one gather.
+
+        ``bounds``, when known, are the positions' minimum and maximum. A result off the table
+        raises :class:`CalendarRangeError` where ``where`` (rows where it is false are
+        meaningless).
+        """
+        k = positions + n
+        mask = _mask(where, k.shape)
+        top = self._working.size
+        low, high = (bounds[0] + n, bounds[1] + n) if bounds is not None else (0, 0)
+        if bounds is None and k.size:
+            low, high = int(k.min()), int(k.max())
+        if k.size and (low < 0 or high >= top):
+            bad = (k < 0) | (k >= top)
+            if mask is not None:
+                bad &= mask
+            if bad.any():
+                start = self._working_days[np.clip(positions, 0, top - 1)]
+                raise self._range(f"{n} working days", start, bad)
+            k = np.clip(k, 0, top - 1)
+        result: DateArray = self._working[k]
+        return result
+
     # ----------------------------------------------------------------- questions
 
     def is_working_day(self, dates: Any, *, where: Any = None) -> Mask:
@@ -332,7 +441,9 @@ class VectorCalendar:
         days = _days(dates, "dates")
         steps = _steps(n)
         mask = _mask(where, np.broadcast_shapes(days.shape, steps.shape))
-        if mask is None or mask.all():
+        if steps.ndim == 0 and days.size >= _TABLE_AT_LEAST:
+            result = _add_months_by_table(days, int(steps), mask)
+        elif mask is None or mask.all():
             result = add_months(days, steps)
         else:
             full = np.broadcast_to(days, mask.shape)
