@@ -70,6 +70,7 @@ MODULES: dict[str, list[str]] = {
     f"{PACKAGE}/calendar.py": CALENDAR_TESTS,
     f"{PACKAGE}/durations.py": CALENDAR_TESTS,
     f"{PACKAGE}/obligations.py": OBLIGATION_TESTS,
+    f"{PACKAGE}/rules.py": [*OBLIGATION_TESTS, "tests/test_analysis_deadlines.py"],
 }
 
 PYTEST = ["-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--hypothesis-seed=0"]

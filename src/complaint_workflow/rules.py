@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Generic, Protocol, TypeVar
 
 import attrs
@@ -230,9 +230,6 @@ def compile_policy(policy: Policy) -> RuleSet:
     rules = tuple(Rule(t) for t in policy.targets if t.owed_by == "cafcass")
     limit = next((Rule(t) for t in policy.targets if t.owed_by == "complainant"), None)
     return RuleSet(policy=policy, rules=rules, limit=limit)
-
-
-_DAY = timedelta(days=1)
 
 
 class ScalarOps:
