@@ -19,6 +19,8 @@ from .errors import InvalidInputError
 __all__ = ["CountingRule", "quarter_of", "quarterly_counts"]
 
 CountingRule = Literal["per-complaint", "per-staff-member"]
+"""How quarterly counts are taken: once per complaint (from July 2014), or once per member of
+staff named (before)."""
 
 
 class _Received(Protocol):

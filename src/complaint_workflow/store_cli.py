@@ -2,7 +2,8 @@
 
 ``init | import | worklist | changes | repair | migrate | erase``, each with ``--db URL``
 (default: the ``COMPLAINT_WORKFLOW_DB`` environment variable; a plain path means a SQLite file)
-and ``--json`` on every read. Any error prints one line on stderr and exits 1.
+and ``--json`` on every read. A malformed command line exits 2; any other error prints one
+line on stderr and exits 1.
 
 This module imports the store (and so SQLAlchemy) only when a store command runs, so the
 other commands start as fast as before.
