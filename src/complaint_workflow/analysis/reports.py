@@ -160,8 +160,17 @@ def _grid(ax: Any, rows: int, columns: int) -> list[list[Axes]]:
 
 
 def _owner(ax: Axes) -> Figure:
-    fig = ax.get_figure(root=True)
-    if fig is None:
+    """The root figure an Axes is drawn in (through any subfigures; matplotlib 3.8 has no
+    ``get_figure(root=True)``)."""
+    from matplotlib.figure import Figure
+
+    fig: Any = getattr(ax, "figure", None)
+    for _ in range(16):  # a subfigure's ``figure`` is its parent; a Figure's is itself
+        parent = getattr(fig, "figure", None)
+        if parent is None or parent is fig:
+            break
+        fig = parent
+    if not isinstance(fig, Figure):
         raise InvalidInputError("ax must belong to a figure")
     return fig
 
