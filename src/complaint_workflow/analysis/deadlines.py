@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any, Final
 
 import numpy as np
@@ -26,12 +25,12 @@ import pandas as pd
 
 from ..calendar import WorkingDayCalendar
 from ..durations import CalendarDays, Duration, Months, WeekLength, Weeks, WorkingDays
-from ..errors import InvalidInputError, NaiveDatetimeError, PolicyError
+from ..errors import InvalidInputError, PolicyError
 from ..policy import Policy, Target
 from ..rules import Facts, compile_policy
 from ..vocabulary import ACTS, ASPECTS, COMPLAINANTS, ELIGIBILITIES, TRIAGE_ROUTES
 from . import dtypes
-from .vectorised import VectorCalendar, london_days_and_clock
+from .vectorised import VectorCalendar, _aware_instants, london_days_and_clock
 
 __all__ = ["ELIGIBILITY", "due_dates"]
 
@@ -95,39 +94,8 @@ def _shift(
 
 def _instants(values: Any) -> tuple[pd.DatetimeIndex, pd.Index | None]:
     """Aware instants as a DatetimeIndex (and the caller's index when given a Series)."""
-    index: pd.Index | None = None
-    if isinstance(values, pd.Series):
-        index = values.index
-        values = values.array if isinstance(values.dtype, pd.DatetimeTZDtype) else values.to_numpy()
-        if isinstance(values, np.ndarray) and values.dtype.kind == "M":
-            raise NaiveDatetimeError(
-                "received_at is a naive datetime Series; localize it first "
-                "(e.g. series.dt.tz_localize('Europe/London'))"
-            )
-    if isinstance(values, pd.DatetimeIndex) or isinstance(
-        getattr(values, "dtype", None), pd.DatetimeTZDtype
-    ):
-        instants = pd.DatetimeIndex(values)
-        if instants.tz is None:
-            raise NaiveDatetimeError(
-                "received_at is a naive DatetimeIndex; localize it first "
-                "(e.g. index.tz_localize('Europe/London'))"
-            )
-    elif isinstance(values, np.ndarray) and values.dtype.kind == "M":
-        instants = pd.DatetimeIndex(values).tz_localize("UTC")  # numpy datetime64 is UTC
-    else:
-        items = [values] if isinstance(values, datetime) else list(values)
-        for i, item in enumerate(items):
-            if not isinstance(item, datetime):
-                raise InvalidInputError(
-                    f"received_at[{i}] must be an aware datetime (got {type(item).__name__})"
-                )
-            if item.tzinfo is None or item.utcoffset() is None:
-                raise NaiveDatetimeError(f"received_at[{i}] is a naive datetime; pass aware ones")
-        instants = pd.DatetimeIndex(pd.to_datetime(items, utc=True))
-    if instants.hasnans:
-        first = int(np.flatnonzero(instants.isna())[0])
-        raise InvalidInputError(f"received_at[{first}] is NaT; every complaint needs a receipt")
+    index = values.index if isinstance(values, pd.Series) else None
+    instants = _aware_instants(values, "received_at", "every complaint needs a receipt")
     return instants, index
 
 

@@ -130,13 +130,16 @@ def _add_months_by_table(days: Days, n: int, where: Mask | None) -> Days:
     return result
 
 
-def _aware_instants(values: Any) -> pd.DatetimeIndex:
-    """Aware instants as a DatetimeIndex; numpy ``datetime64`` is read as UTC."""
+def _aware_instants(
+    values: Any, name: str = "received", missing: str = "every element must be an instant"
+) -> pd.DatetimeIndex:
+    """Aware instants as a DatetimeIndex; numpy ``datetime64`` is read as UTC. ``name`` and
+    ``missing`` word the errors for the caller's argument."""
     if isinstance(values, pd.Series):
         values = values.array if isinstance(values.dtype, pd.DatetimeTZDtype) else values.to_numpy()
         if isinstance(values, np.ndarray) and values.dtype.kind == "M":
             raise NaiveDatetimeError(
-                "received is a naive datetime Series; localize it first "
+                f"{name} is a naive datetime Series; localize it first "
                 "(e.g. series.dt.tz_localize('Europe/London'))"
             )
     if isinstance(values, pd.DatetimeIndex) or isinstance(
@@ -145,7 +148,7 @@ def _aware_instants(values: Any) -> pd.DatetimeIndex:
         instants = pd.DatetimeIndex(values)
         if instants.tz is None:
             raise NaiveDatetimeError(
-                "received is a naive DatetimeIndex; localize it first "
+                f"{name} is a naive DatetimeIndex; localize it first "
                 "(e.g. index.tz_localize('Europe/London'))"
             )
     elif isinstance(values, np.ndarray) and values.dtype.kind == "M":
@@ -155,14 +158,14 @@ def _aware_instants(values: Any) -> pd.DatetimeIndex:
         for i, item in enumerate(items):
             if not isinstance(item, datetime):
                 raise InvalidInputError(
-                    f"received[{i}] must be an aware datetime (got {type(item).__name__})"
+                    f"{name}[{i}] must be an aware datetime (got {type(item).__name__})"
                 )
             if item.tzinfo is None or item.utcoffset() is None:
-                raise NaiveDatetimeError(f"received[{i}] is a naive datetime; pass aware ones")
+                raise NaiveDatetimeError(f"{name}[{i}] is a naive datetime; pass aware ones")
         instants = pd.DatetimeIndex(pd.to_datetime(items, utc=True))
     if instants.hasnans:
         first = int(np.flatnonzero(instants.isna())[0])
-        raise InvalidInputError(f"received[{first}] is NaT; every element must be an instant")
+        raise InvalidInputError(f"{name}[{first}] is NaT; {missing}")
     return instants
 
 
