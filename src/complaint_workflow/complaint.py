@@ -14,6 +14,7 @@ leave a route half-moved.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 from collections.abc import Iterable, Mapping, Sequence
@@ -359,14 +360,7 @@ class Complaint:
         """
         instant = as_london(at, "at")
         history = self.history
-        # The number of events that had happened by ``instant`` (times never decrease).
-        lo, hi = 0, len(history)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if history[mid].at <= instant:
-                lo = mid + 1
-            else:
-                hi = mid
+        lo = bisect.bisect_right(history, instant, key=_at)  # events by then (times rise)
         if lo == 0:
             return None
         if lo == len(history):
@@ -601,14 +595,15 @@ def _latest_snapshot(
     snapshots: Sequence[tuple[int, Situation]], before: int
 ) -> tuple[int, Situation]:
     """The last snapshot taken at or before version ``before``."""
-    lo, hi = 0, len(snapshots)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if snapshots[mid][0] <= before:
-            lo = mid + 1
-        else:
-            hi = mid
-    return snapshots[lo - 1]
+    return snapshots[bisect.bisect_right(snapshots, before, key=_version) - 1]
+
+
+def _at(event: ev.Event) -> datetime:
+    return event.at
+
+
+def _version(snapshot: tuple[int, Situation]) -> int:
+    return snapshot[0]
 
 
 def _appended(history: Sequence[ev.Event], event: ev.Event) -> Timeline[ev.Event]:
