@@ -270,3 +270,21 @@ def test_the_six_month_rule_compares_the_date_the_policy_names(compares: str, ga
     assert c.six_month_limit == date(2024, 8, 3)
     assert c.deemed_receipt == date(2024, 8, 5)
     assert c.eligibility == gate
+
+
+def test_an_earlier_instant_after_a_policy_change_between_snapshots() -> None:
+    """Asked between a policy change and the next snapshot, the complaint is under the new
+    policy with both eras, exactly as a replay of the prefix says."""
+    web15 = Policy.builtin("cafcass-web").evolve(id="web-15", targets={"contact": WorkingDays(5)})
+    c = opened("cafcass-2012").apply(ForwardedToCST(at=t(6, 3, 11)))  # version 2: a snapshot
+    c = c.apply(PolicyChanged(at=t(6, 4), policy_id="web-15"), policies={"web-15": web15})
+    c = c.apply(ContactMade(at=t(6, 6)))
+    c = c.apply(Assessed(at=t(6, 7), aspects=["case-management"]))
+    at = t(6, 5)
+    earlier = c.as_of(at)
+    replayed = Complaint.replay(c.history[:3], policies={"web-15": web15})
+    assert earlier is not None
+    assert earlier == replayed
+    assert earlier.policy.id == "web-15"
+    assert [p.id for p, _ in earlier.eras] == ["cafcass-2012", "web-15"]
+    assert c.obligations(at) == replayed.obligations(at)

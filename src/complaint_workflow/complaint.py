@@ -81,9 +81,9 @@ class Complaint:
     _event_ids: dict[str, int] = attrs.field(factory=dict, eq=False)
     # event_id -> version, shared by every later version of this complaint (append-only;
     # each lookup is checked against this version's own history).
-    _snapshots: Timeline[tuple[int, Situation]] = attrs.field(factory=Timeline, eq=False)
-    # (version, situation) every SNAPSHOT_EVERY events: obligations at an earlier instant
-    # replay at most that many events instead of the whole prefix.
+    _snapshots: Timeline[tuple[int, Situation, int]] = attrs.field(factory=Timeline, eq=False)
+    # (version, situation, how many eras) every SNAPSHOT_EVERY events: obligations at an earlier
+    # instant replay at most that many events instead of the whole prefix.
 
     @property
     def earlier_policies(self) -> tuple[Policy, ...]:
@@ -211,7 +211,7 @@ class Complaint:
             calendar=calendar,
             eras=((policy, at),),
             event_ids={} if opened.event_id is None else {opened.event_id: 1},
-            snapshots=Timeline(((1, situation),)),
+            snapshots=Timeline(((1, situation, 1),)),
         )
         log.debug("opened complaint %s under %s", opened.complaint_id, policy.id)
         return complaint
@@ -365,15 +365,15 @@ class Complaint:
             return None
         if lo == len(history):
             return self
-        version, situation = _latest_snapshot(self._snapshots, lo)
-        eras = tuple((p, t) for p, t in self.eras if t <= instant) or self.eras[:1]
+        version, situation, in_force = _latest_snapshot(self._snapshots, lo)
+        eras = self.eras[:in_force]  # the policies the complaint had been under by then
         earlier = Complaint(
             situation=situation,
             policy=eras[-1][0],
             history=_prefix(history, version),
             personal=self.personal,
             calendar=self.calendar,
-            eras=tuple((p, t) for p, t in eras if t <= situation.last_at) or eras[:1],  # type: ignore[operator]
+            eras=eras,
             event_ids={},
             snapshots=Timeline(),
         )
@@ -459,16 +459,17 @@ class Complaint:
         ids = self._event_ids
         if event.event_id is not None:
             ids[event.event_id] = expected
+        eras = self.eras if policy is self.policy else (*self.eras, (policy, at))
         snapshots = self._snapshots
         if expected % SNAPSHOT_EVERY == 0:
-            snapshots = snapshots.appended((expected, situation))
+            snapshots = snapshots.appended((expected, situation, len(eras)))
         return Complaint(  # every field given: cheaper than attrs.evolve, the same value
             situation=situation,
             policy=policy,
             history=_appended(self.history, event),
             personal=self.personal,
             calendar=self.calendar,
-            eras=self.eras if policy is self.policy else (*self.eras, (policy, at)),
+            eras=eras,
             event_ids=ids,
             snapshots=snapshots,
         )
@@ -592,8 +593,8 @@ def _check_policies(policies: object) -> None:
 
 
 def _latest_snapshot(
-    snapshots: Sequence[tuple[int, Situation]], before: int
-) -> tuple[int, Situation]:
+    snapshots: Sequence[tuple[int, Situation, int]], before: int
+) -> tuple[int, Situation, int]:
     """The last snapshot taken at or before version ``before``."""
     return snapshots[bisect.bisect_right(snapshots, before, key=_version) - 1]
 
@@ -602,7 +603,7 @@ def _at(event: ev.Event) -> datetime:
     return event.at
 
 
-def _version(snapshot: tuple[int, Situation]) -> int:
+def _version(snapshot: tuple[int, Situation, int]) -> int:
     return snapshot[0]
 
 
