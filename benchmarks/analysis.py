@@ -310,13 +310,85 @@ def main(argv: list[str] | None = None) -> int:
 # ====================================================================== bench_simulation
 # Times complaint_workflow.analysis.simulate.simulate (written separately); kept last.
 
+TARGET_SIM_PER_TRIGGER = 1.5  # simulate's time per simulated event at most this many bare triggers
+TARGET_SIM_BYTES = 1024  # bytes a finished one-year simulation keeps per complaint, at most
+TARGET_SWEEP = 1.8  # a four-seed sweep on two processes at least this much faster than in turn
+
+
+def bare_trigger_seconds(repeat: int, min_time: float) -> float:
+    """Seconds per trigger of the bare ``transitions`` reference of ``benchmarks/routes.py``.
+
+    The reference is defined once, there (``Holder``, ``bare_machine``, ``CYCLE_TRIGGERS``: one
+    machine of the procedure route, always-true guards, a no-op ``after`` callback); this
+    loads that file as a module and fires the same cycle (the holder's state reset, then
+    ``contact, assess, triage_early, respond, close``), as its section 1 does.
+    """
+    import importlib.util
+
+    from _timing import auto_number, best_per_call
+
+    spec = importlib.util.spec_from_file_location(
+        "_routes_reference", os.path.join(_HERE, "routes.py")
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    routes = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(routes)  # its main() runs only as a script
+    holder = routes.Holder()
+    machine = routes.bare_machine(holder)
+    start = machine.initial
+    fire = [getattr(holder, t) for t in routes.CYCLE_TRIGGERS]
+
+    def run_bare() -> None:
+        holder.state = start
+        for trigger in fire:
+            trigger()
+
+    run_bare()
+    assert holder.state != start, "the bare cycle did not move the holder"
+    return best_per_call(run_bare, len(fire), repeat, auto_number(run_bare, min_time))
+
+
+def replay_seconds(result: Any, repeat: int) -> tuple[float, int]:
+    """Best-of-``repeat`` seconds to rebuild every simulated complaint from its history with
+    ``Complaint.replay`` (the opening and every ``apply`` the simulation made, nothing else),
+    and how many events that is. The garbage collector is paused, as ``simulate`` pauses it."""
+    import gc
+
+    from complaint_workflow import Complaint
+
+    histories = result.histories  # decoded once, outside the timing
+    policies = {result.policy.id: result.policy}
+    calendar = result.calendar
+
+    def run() -> None:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            for history in histories:
+                Complaint.replay(history, policies=policies, calendar=calendar)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return best(run, repeat), sum(len(h) for h in histories)
+
 
 def bench_simulation(quick: bool) -> None:
-    """Time ``simulate(POLICY, years=1, seed=1)`` and ``years=10``: seconds and events/s.
+    """The simulation's three targets, each a ratio or a size measured in this run.
 
-    ``result.events`` is the number of events the simulation applied. With ``quick`` only the
-    one-year run is timed, once. Prints "simulation not available yet" while the module does
-    not exist, and reports (never raises) any error from it, so the script still exits 0.
+    1. ``simulate(POLICY, years=1, seed=1)``: its time divided by ``result.events`` (every
+       event the run applies: openings, complaint events, compliments' events), against one
+       bare ``transitions`` trigger (:func:`bare_trigger_seconds`): at most 1.5x. ``years=10``
+       is timed too (full run only), and as context ``Complaint.replay`` of the same
+       histories per event (what ``apply`` alone costs: simulate's overhead on top of it).
+    2. The bytes a finished one-year simulation keeps per complaint (:func:`bench_memory`):
+       at most 1 KB.
+    3. A sweep of four seeds on two processes against the same four in turn
+       (:func:`bench_sweep`): at least 1.8x.
+
+    Prints "simulation not available yet" while the module does not exist, and reports
+    (never raises) any error from it, so the script still exits 0.
     """
     print("\nSimulation (complaint_workflow.analysis.simulate):")
     try:
@@ -324,28 +396,35 @@ def bench_simulation(quick: bool) -> None:
     except ImportError:
         print("  simulation not available yet")
         return
+    repeat, min_time = (3, 0.02) if quick else (7, 0.2)
+    bare = bare_trigger_seconds(repeat, min_time)
     runs = [(1, TARGET_SIM_1, 1 if quick else 3)]
     if not quick:
         runs.append((10, TARGET_SIM_10, 1))
     verdicts = []
-    for years, target, repeat in runs:
+    per_event: dict[int, float] = {}
+    one_year: Any = None
+    for years, target, times in runs:
         try:
             kept: list[Any] = []
 
             def run(years: int = years, kept: list[Any] = kept) -> None:
                 kept[:] = [simulate(POLICY, years=years, seed=1)]  # keep only the last
 
-            seconds = best(run, repeat)
+            seconds = best(run, times)
             result = kept[0]
             events = int(result.events)
         except Exception as exc:  # another developer's module, still in progress
             print(f"  simulate(years={years}) failed: {type(exc).__name__}: {exc}")
             continue
+        if years == 1:
+            one_year = result
+        per_event[years] = seconds / events
         complaints = len(getattr(result, "complaints", ()))
         print(
             f"  simulate({POLICY!r}, years={years:2d}, seed=1)  {fmt(seconds)}   "
             f"{events:,} events, {complaints:,} complaints, {events / seconds:,.0f} events/s,"
-            f" {seconds / events * 1e6:.1f} us/event (best of {repeat})"
+            f" {seconds / events * 1e6:.1f} us/event (best of {times})"
         )
         verdicts.append(
             verdict(
@@ -354,19 +433,65 @@ def bench_simulation(quick: bool) -> None:
                 f"{seconds:.2f} s (target < {target:g} s)",
             )
         )
-    bench_memory(simulate)
-    bench_sweep(quick)
+    print(f"  bare transitions trigger (benchmarks/routes.py's reference)  {fmt(bare)} per trigger")
+    if 1 in per_event and one_year is not None:
+        ratio = per_event[1] / bare
+        replayed, replay_events = replay_seconds(one_year, 1 if quick else 3)
+        apply_event = replayed / replay_events
+        print(
+            f"  simulate per event / bare trigger = {ratio:.2f}x"
+            + (f" (years=10: {per_event[10] / bare:.2f}x)" if 10 in per_event else "")
+        )
+        print(
+            f"  context: Complaint.replay of the same {replay_events:,} complaint events "
+            f"{fmt(replayed)} = {apply_event * 1e6:.1f} us/event = {apply_event / bare:.2f}x a "
+            f"bare trigger; simulate per event / replay per event = "
+            f"{per_event[1] / apply_event:.2f}x (the simulator's overhead on top of apply)"
+        )
+        verdicts.append(
+            verdict(
+                "simulate per simulated event vs a bare transitions trigger",
+                ratio <= TARGET_SIM_PER_TRIGGER,
+                f"{ratio:.2f}x (target <= {TARGET_SIM_PER_TRIGGER:g}x; apply alone "
+                f"{apply_event / bare:.2f}x, simulate / apply {per_event[1] / apply_event:.2f}x)",
+            )
+        )
+    try:
+        held = bench_memory(simulate)
+        verdicts.append(
+            verdict(
+                "memory kept per complaint, one simulated year",
+                held <= TARGET_SIM_BYTES,
+                f"{held:,.0f} bytes (target <= {TARGET_SIM_BYTES:,})",
+            )
+        )
+        speedup = bench_sweep(quick)
+        verdicts.append(
+            verdict(
+                "sweep on a 2-process pool vs in turn",
+                speedup >= TARGET_SWEEP,
+                f"{speedup:.2f}x (target >= {TARGET_SWEEP:g}x; at most 2x on two idle cores)",
+            )
+        )
+    except Exception as exc:  # another developer's module, still in progress
+        print(f"  memory or sweep failed: {type(exc).__name__}: {exc}")
     for line in verdicts:
         print(line)
     if quick:
         print("  (--quick: the ten-year run is skipped; the sweep runs two half-size seeds)")
 
 
-def bench_memory(simulate: Callable[..., Any]) -> None:
-    """Bytes a finished ``simulate(POLICY, years=1, seed=1)`` holds per complaint."""
+def bench_memory(simulate: Callable[..., Any]) -> float:
+    """Bytes a finished ``simulate(POLICY, years=1, seed=1)`` keeps per complaint.
+
+    ``tracemalloc`` counts what is still allocated once the result is returned (its frames,
+    histories, everything it refers to that the run made), after a first run has built the
+    shared working-time axis and policies; the peak during the run is context.
+    """
     import gc
     import tracemalloc
 
+    simulate(POLICY, years=1, seed=1)  # the shared caches are built outside the measure
     gc.collect()
     tracemalloc.start()
     try:
@@ -378,13 +503,15 @@ def bench_memory(simulate: Callable[..., Any]) -> None:
         tracemalloc.stop()
     n = max(1, len(result.complaints))
     print(
-        f"  memory held per complaint (histories and frames)  {(held - before) / n:,.0f} bytes"
+        f"  memory kept per complaint (frames and histories)  {(held - before) / n:,.0f} bytes"
         f"   (peak during the run {(peak - before) / n:,.0f} bytes; {n:,} complaints)"
     )
+    return (held - before) / n
 
 
-def bench_sweep(quick: bool) -> None:
-    """Four one-year seeds on a two-process pool against the same four run in turn here."""
+def bench_sweep(quick: bool) -> float:
+    """Four one-year seeds on a two-process pool against the same four run in turn here;
+    returns the speed-up (time in turn / time on the pool)."""
     from concurrent.futures import ProcessPoolExecutor
 
     import attrs
@@ -415,6 +542,7 @@ def bench_sweep(quick: bool) -> None:
         f"  sweep of {len(seeds)} seeds: in turn {fmt(t_serial)}, on 2 processes {fmt(t_pool)}"
         f"   speed-up {t_serial / t_pool:.2f}x (the same frame)"
     )
+    return t_serial / t_pool
 
 
 if __name__ == "__main__":
