@@ -53,8 +53,8 @@ from .axis import WorkingTime, arrivals
 from .frames import COMPLAINT_COLUMNS as COMPLAINT_COLUMNS
 from .frames import OBLIGATION_COLUMNS as OBLIGATION_COLUMNS
 from .frames import OBLIGATION_ROW_COLUMNS as OBLIGATION_ROW_COLUMNS
+from .frames import CaseloadRows, instants_series
 from .frames import complaint_row as complaint_row
-from .frames import instants_series
 from .frames import new_columns as new_columns
 from .frames import obligation_rows as obligation_rows
 from .frames import obligations_frame as obligations_frame
@@ -159,6 +159,13 @@ class PackedHistories:
         micros: list[int] = []
         zone_codes: list[int] = []
         starts = [0]
+        code_of, add_key, add_micros, add_zone = (
+            index.get,
+            keys.append,
+            micros.append,
+            zone_codes.append,
+        )
+        epoch, unit = _EPOCH_UTC, _MICROSECOND
         for history in histories:
             for version, event in enumerate(history, start=1):
                 kind = type(event)
@@ -168,17 +175,17 @@ class PackedHistories:
                         f"event {version} of a history has version {event.version!r}"
                     )
                 key = (kind, read(event))
-                code = index.get(key)
+                code = code_of(key)
                 if code is None:
                     code = index[key] = len(index)
-                keys.append(code)
+                add_key(code)
                 at = event.at
-                micros.append((at - _EPOCH_UTC) // _MICROSECOND)
+                add_micros((at - epoch) // unit)
                 zone = (at.tzinfo or UTC, at.fold)  # an event's time is always aware
                 z = zone_index.get(zone)
                 if z is None:
                     z = zone_index[zone] = len(zone_index)
-                zone_codes.append(z)
+                add_zone(z)
             starts.append(len(keys))
         if len(zone_index) > 255:
             raise InvalidInputError("histories written in more than 255 time zones")
@@ -302,20 +309,21 @@ def simulate(
             (c.last_at for c in complaints), default=datetime.combine(end, time(0), tzinfo=LONDON)
         )
         observed = end_of_day(last.astimezone(LONDON).date())
-        crow = new_columns(COMPLAINT_COLUMNS)
-        orow = new_columns(OBLIGATION_ROW_COLUMNS)
+        rows = CaseloadRows(cal)
         for (_, off_hours), c, plan in zip(received, complaints, plans, strict=True):
-            owed = obligation_rows(orow, c, observed)
-            complaint_row(crow, c, owed, cal, off_hours, plan.gate)
+            rows.add(c, observed, off_hours, plan.gate)
+        histories = PackedHistories.of(c.history for c in complaints)
+        del complaints, plans  # the frames and the packed histories are all that is kept
+        complaints_frame, obligations = rows.frames((chosen,))
 
     compliments, compliment_events = _compliments(compliment_rng, years, start, end, axis, p)
-    events = sum(len(c.history) for c in complaints) + compliment_events
+    events = int(complaints_frame["events"].sum()) + compliment_events
     return Simulation(
-        complaints=to_frame(crow, (chosen,)),
-        obligations=obligations_frame(orow, cal, (chosen,)),
+        complaints=complaints_frame,
+        obligations=obligations,
         compliments=compliments,
         events=events,
-        histories=PackedHistories.of(c.history for c in complaints),
+        histories=histories,
         policy=chosen,
         parameters=p,
         seed=seed,
