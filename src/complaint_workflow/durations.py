@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypeAlias
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from .errors import PolicyError
+from .errors import PolicyError, bounded_repr
 
 if TYPE_CHECKING:
     from .calendar import WorkingDayCalendar
@@ -34,10 +34,15 @@ MAX_UNITS = 10_000
 
 
 def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    # The one check of a duration's count: a policy file's ``working_days = 15`` meets it too.
     if type(value) is not int or not 1 <= value <= MAX_UNITS:
+        expected = f"a whole number from 1 to {MAX_UNITS}"
+        got = bounded_repr(value, 60)
         raise PolicyError(
-            f"{type(instance).__name__}.{attribute.name} must be a whole number from 1 to "
-            f"{MAX_UNITS} (got {value!r})"
+            f"{type(instance).__name__}.{attribute.name} must be {expected} (got {got})",
+            field=attribute.name,
+            expected=expected,
+            got=got,
         )
 
 
