@@ -904,27 +904,27 @@ def _reworded(
         expected = _MISSING.get("" if path == ".id" else path.rpartition(".")[2], "present")
     else:  # pragma: no cover - every hook hands on what it cannot read
         expected = f"well formed ({type(leaf).__name__})"
-    path = _with_target_id(path.lstrip("."), tables, origins)
+    path, named = _as_in_file(path.lstrip("."), tables, origins)
     more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
     shown = "" if got is None else f" (got {got})"
     return PolicyError(
-        f"{where}: {path} must be {expected}{shown}{more}", field=path, expected=expected, got=got
+        f"{where}: {named} must be {expected}{shown}{more}", field=path, expected=expected, got=got
     )
 
 
-def _with_target_id(path: str, tables: object, origins: list[int | None] | None) -> str:
-    """``targets[i]...`` as the file has it: its index among the file's tables, and its id."""
+def _as_in_file(path: str, tables: object, origins: list[int | None] | None) -> tuple[str, str]:
+    """A path as the file has it (``targets[i]`` counts the file's own tables, not what it
+    inherits), and the same with the target's id for the message (``targets[3] (contact)``)."""
     found = re.match(r"targets\[(\d+)\]", path)
     if found is None or not isinstance(tables, list):
-        return path
+        return path, path
     index, rest = int(found[1]), path[found.end() :]
-    table = tables[index] if index < len(tables) else None
     in_file = index if origins is None else origins[index]
-    label = "an inherited target" if in_file is None else f"targets[{in_file}]"
+    table = tables[index] if index < len(tables) else None
     target_id = table.get("id") if isinstance(table, dict) else None
-    if isinstance(target_id, str) and _ID.fullmatch(target_id) and rest != ".id":
-        label += f" ({target_id})"
-    return label + rest
+    plain = f"targets[{in_file}]" if in_file is not None else "an inherited target"
+    known = isinstance(target_id, str) and _ID.fullmatch(target_id) and rest != ".id"
+    return plain + rest, f"{plain} ({target_id}){rest}" if known else plain + rest
 
 
 BUILTIN_IDS: Final = ("cafcass-2012", "cafcass-web")
