@@ -77,47 +77,44 @@ TARGET_IDS: Final = (
 """The target ids both built-ins use; other code relies on them."""
 
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
-_AN_ID: Final = "a string of lowercase letters, digits and '-'"
 _Validator = Callable[[object, "attrs.Attribute[Any]", Any], None]
+_UNSHOWN: Final = object()
 
 
-def _policy_error(where: str, key: str, expected: str, got: object = None) -> PolicyError:
-    shown = None if got is None else _short(got)
+def _policy_error(where: str, key: str, expected: str, got: object = _UNSHOWN) -> PolicyError:
+    """``{where}: {key} must be {expected} (got ...)``, its parts kept on the error."""
+    shown = None if got is _UNSHOWN else _short(list(got) if isinstance(got, tuple) else got)
     message = f"{where}: {key} must be {expected}" + ("" if shown is None else f" (got {shown})")
     return PolicyError(message, field=key, expected=expected, got=shown)
-
-
-def _refused(instance: object, field: str, expected: str, value: object) -> PolicyError:
-    """A validator's refusal, with its parts kept for the reader to name the file's path."""
-    got = _short(list(value) if isinstance(value, tuple) else value)  # as a file writes it
-    return PolicyError(
-        f"{type(instance).__name__}: {field} must be {expected} (got {got})",
-        field=field,
-        expected=expected,
-        got=got,
-    )
 
 
 def _short(value: object) -> str:
     return bounded_repr(value, 60)  # safe on huge and deeply nested values
 
 
-def _one_of(choices: tuple[str, ...]) -> _Validator:
+def _rule(holds: Callable[[Any], bool], expected: str) -> _Validator:
+    """An attrs validator: the one check of a field, however its value was made."""
+
     def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if value not in choices:
-            raise _refused(instance, attribute.name, f"one of {', '.join(choices)}", value)
+        if not holds(value):
+            raise _policy_error(type(instance).__name__, attribute.name, expected, value)
 
     return check
+
+
+def _one_of(choices: tuple[str, ...]) -> _Validator:
+    return _rule(lambda v: v in choices, f"one of {', '.join(choices)}")
 
 
 def _each_of(choices: tuple[str, ...]) -> _Validator:
-    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, tuple) or any(v not in choices for v in value):
-            raise _refused(
-                instance, attribute.name, f"a list drawn from {', '.join(choices)}", value
-            )
+    return _rule(
+        lambda v: isinstance(v, tuple) and all(x in choices for x in v),
+        f"a list drawn from {', '.join(choices)}",
+    )
 
-    return check
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, str) and _ID.fullmatch(value) is not None
 
 
 def _to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
@@ -125,48 +122,15 @@ def _to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(value) if isinstance(value, list) else value  # type: ignore[return-value]
 
 
-def _is_bool(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if type(value) is not bool:  # 1 and 0 are not booleans
-        raise _refused(instance, attribute.name, "true or false", value)
-
-
-def _is_str(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if type(value) is not str:
-        raise _refused(instance, attribute.name, "a string", value)
-
-
-def _is_id(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not _ID.fullmatch(value):
-        raise _refused(instance, attribute.name, _AN_ID, value)
-
-
-def _ids(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, tuple) or any(
-        not isinstance(v, str) or not _ID.fullmatch(v) for v in value
-    ):
-        raise _refused(instance, attribute.name, "a list of target ids", value)
-
-
-def _naive_time(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and (not isinstance(value, time) or value.tzinfo is not None):
-        raise _refused(
-            instance, attribute.name, "a time such as 17:00, without a UTC offset", value
-        )
-
-
-def _whole_number(low: int, high: int) -> _Validator:
-    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if type(value) is not int or not low <= value <= high:  # True is not a number
-            raise _refused(instance, attribute.name, f"a whole number {low}-{high}", value)
-
-    return check
-
-
-def _a_duration(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, tuple(DURATION_TYPES.values())):
-        raise _refused(
-            instance, attribute.name, "WorkingDays, CalendarDays, Weeks or Months", value
-        )
+# Exact types: a TOML ``true`` is not a number, nor ``1`` a boolean.
+_A_BOOL: Final = _rule(lambda v: type(v) is bool, "true or false")
+_A_STRING: Final = _rule(lambda v: type(v) is str, "a string")
+_AN_ID: Final = _rule(_is_id, "a string of lowercase letters, digits and '-'")
+_IDS: Final = _rule(lambda v: isinstance(v, tuple) and all(map(_is_id, v)), "a list of target ids")
+_A_DURATION: Final = _rule(
+    lambda v: isinstance(v, tuple(DURATION_TYPES.values())),
+    "WorkingDays, CalendarDays, Weeks or Months",
+)
 
 
 PARAMETER_CHOICES: Final[dict[str, tuple[str, ...]]] = {
@@ -189,12 +153,20 @@ class Parameters:
         default="calendar", validator=_one_of(PARAMETER_CHOICES["week_length"])
     )
     """"one week" is 7 calendar days (``calendar``) or 5 working days (``working``)."""
-    cutoff: time | None = attrs.field(default=None, validator=_naive_time)
+    cutoff: time | None = attrs.field(
+        default=None,
+        validator=_rule(
+            lambda v: v is None or (isinstance(v, time) and v.tzinfo is None),
+            "a time such as 17:00, without a UTC offset",
+        ),
+    )
     """London time after which a complaint counts as received the next day; none by default."""
-    at_risk_working_days: int = attrs.field(default=1, validator=_whole_number(0, 60))
+    at_risk_working_days: int = attrs.field(
+        default=1, validator=_rule(lambda v: type(v) is int and 0 <= v <= 60, "a whole number 0-60")
+    )
     """An open obligation is ``at-risk`` once no more than this many working days remain,
     counting the due date (1: on the due date itself; 0: never before it is missed)."""
-    delay_extends: bool = attrs.field(default=True, validator=_is_bool)
+    delay_extends: bool = attrs.field(default=True, validator=_A_BOOL)
     """A delay update sent before the due date extends it to the new expected date (§4.12)."""
     six_month_compares: Literal["received-date", "deemed-receipt"] = attrs.field(
         default="received-date", validator=_one_of(PARAMETER_CHOICES["six_month_compares"])
@@ -230,14 +202,14 @@ class Target:
     six-month rule), which is not an obligation of Cafcass.
     """
 
-    id: str = attrs.field(validator=_is_id)
-    duration: Duration = attrs.field(validator=_a_duration)
+    id: str = attrs.field(validator=_AN_ID)
+    duration: Duration = attrs.field(validator=_A_DURATION)
     """In a file, one key names the unit and gives the count: ``working_days = 15``,
     ``calendar_days``, ``weeks`` or ``months``."""
     anchor: Anchor = attrs.field(default="receipt", validator=_one_of(ANCHORS))
     strength: Strength = attrs.field(default="hard", validator=_one_of(STRENGTHS))
-    clause: str = attrs.field(default="", validator=_is_str)
-    description: str = attrs.field(default="", validator=_is_str)
+    clause: str = attrs.field(default="", validator=_A_STRING)
+    description: str = attrs.field(default="", validator=_A_STRING)
     routes: tuple[str, ...] = attrs.field(
         default=("procedure",), converter=_to_tuple, validator=_each_of(ROUTES)
     )
@@ -249,14 +221,14 @@ class Target:
     )
     met_by: Act = attrs.field(default="response", validator=_one_of(ACTS))
     """The recorded act that meets it: ``response`` unless the file says otherwise."""
-    restarts: bool = attrs.field(default=True, validator=_is_bool)
+    restarts: bool = attrs.field(default=True, validator=_A_BOOL)
     """For a receipt anchor: whether the count starts again when the procedure's clock starts
     later (a quick fix escalated, a late complaint accepted; ``Parameters`` say when). False
     for what is owed on the actual receipt whatever follows (passing it to the CST)."""
-    kept_when_met: bool = attrs.field(default=False, validator=_is_bool)
+    kept_when_met: bool = attrs.field(default=False, validator=_A_BOOL)
     """Still listed, as met, after the complaint leaves the target's routes (e.g. a complaint
     passed to the CST, then found to be a repeat)."""
-    weighed_against: tuple[str, ...] = attrs.field(default=(), converter=_to_tuple, validator=_ids)
+    weighed_against: tuple[str, ...] = attrs.field(default=(), converter=_to_tuple, validator=_IDS)
     """The limits this target is weighed against, in order: under the parameter
     ``response_before_hearing = "only-if-before-limit"`` it is owed only when it falls before
     the due date of the first of them that applies (the 5-days-before-the-hearing target
@@ -299,29 +271,19 @@ class PolicyChange:
 
 
 def _check_targets(instance: Policy, attribute: attrs.Attribute[Any], value: Any) -> None:
+    tables = "an array of tables ([[targets]]; in Python, a tuple of Target)"
     if not isinstance(value, tuple):
-        raise _refused(
-            instance,
-            "targets",
-            "an array of tables ([[targets]]; in Python, a tuple of Target)",
-            value,
-        )
+        raise _policy_error("Policy", "targets", tables, value)
     seen: set[str] = set()
     for index, target in enumerate(value):
         if not isinstance(target, Target):
-            raise _refused(
-                instance, f"targets[{index}]", "a table ([[targets]]; in Python, a Target)", target
-            )
+            table = "a table ([[targets]]; in Python, a Target)"
+            raise _policy_error("Policy", f"targets[{index}]", table, target)
         if target.id in seen:
-            raise _refused(instance, f"targets[{index}].id", "unique among the targets", target.id)
+            raise _policy_error(
+                "Policy", f"targets[{index}].id", "unique among the targets", target.id
+            )
         seen.add(target.id)
-
-
-def _check_parameters(instance: Policy, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, Parameters):
-        raise _refused(
-            instance, "parameters", "a table ([parameters]; in Python, a Parameters)", value
-        )
 
 
 @attrs.frozen(cache_hash=True)
@@ -339,13 +301,18 @@ class Policy:
     targets.investigation.duration: 20 working days -> 15 working days
     """
 
-    id: str = attrs.field(validator=_is_id)
-    title: str = attrs.field(default="", validator=_is_str)
-    source: str = attrs.field(default="", validator=_is_str)
+    id: str = attrs.field(validator=_AN_ID)
+    title: str = attrs.field(default="", validator=_A_STRING)
+    source: str = attrs.field(default="", validator=_A_STRING)
     targets: tuple[Target, ...] = attrs.field(
         default=(), converter=_to_tuple, validator=_check_targets
     )
-    parameters: Parameters = attrs.field(factory=Parameters, validator=_check_parameters)
+    parameters: Parameters = attrs.field(
+        factory=Parameters,
+        validator=_rule(
+            lambda v: isinstance(v, Parameters), "a table ([parameters]; in Python, a Parameters)"
+        ),
+    )
 
     # ----------------------------------------------------------------- loading
 
@@ -854,19 +821,18 @@ def _with_duration(table: dict[str, Any]) -> dict[str, Any]:
     """
     if "duration" in table:  # the file names the unit instead
         known = ", ".join(_FILE_KEYS[Target])
-        raise PolicyError("duration", field="duration", expected=f"one of {known} (unknown key)")
+        raise _policy_error("Target", "duration", f"one of {known} (unknown key)")
     units = [unit for unit in DURATION_TYPES if unit in table]
     if len(units) > 1:
         expected = f"absent: give only one of {', '.join(DURATION_TYPES)}"
-        raise PolicyError(units[1], field=units[1], expected=expected)
+        raise _policy_error("Target", units[1], expected)
     shaped = {k: v for k, v in table.items() if k not in DURATION_TYPES}
     if units:
         try:
             shaped["duration"] = DURATION_TYPES[units[0]](table[units[0]])
         except PolicyError as exc:
-            raise PolicyError(
-                str(exc), field=units[0], expected=exc.expected, got=exc.got
-            ) from None
+            expected = exc.expected or str(exc)
+            raise _policy_error("Target", units[0], expected, table[units[0]]) from None
     return shaped
 
 
@@ -922,9 +888,11 @@ def _as_in_file(path: str, tables: object, origins: list[int | None] | None) -> 
     in_file = index if origins is None else origins[index]
     table = tables[index] if index < len(tables) else None
     target_id = table.get("id") if isinstance(table, dict) else None
-    plain = f"targets[{in_file}]" if in_file is not None else "an inherited target"
+    if in_file is None:  # pragma: no cover - an inherited target was valid in its parent
+        return path, path
+    plain = f"targets[{in_file}]{rest}"
     known = isinstance(target_id, str) and _ID.fullmatch(target_id) and rest != ".id"
-    return plain + rest, f"{plain} ({target_id}){rest}" if known else plain + rest
+    return plain, f"targets[{in_file}] ({target_id}){rest}" if known else plain
 
 
 BUILTIN_IDS: Final = ("cafcass-2012", "cafcass-web")
