@@ -54,6 +54,13 @@ FIELD_RULES = {
     "target months a date",
     "target id bad",
     "target ids repeated",
+    "target restarts 1",
+    "target kept_when_met 'yes'",
+    "target weighed_against numbers",
+    "title an int",
+    "id with a newline",
+    "an inherited target changed badly",
+    "an inherited target changed twice",
 }
 
 
