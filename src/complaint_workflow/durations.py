@@ -35,16 +35,11 @@ MAX_UNITS = 10_000
 
 
 def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    # The one check of a duration's count: a policy file's ``working_days = 15`` meets it too.
     if type(value) is not int or not 1 <= value <= MAX_UNITS:
-        expected = f"a whole number from 1 to {MAX_UNITS}"
-        got = bounded_repr(value, 60)
-        raise PolicyError(
-            f"{type(instance).__name__}.{attribute.name} must be {expected} (got {got})",
-            field=attribute.name,
-            expected=expected,
-            got=got,
-        )
+        # The one check of a count: a policy file's ``working_days = 15`` meets it too.
+        expected, got = f"a whole number from 1 to {MAX_UNITS}", bounded_repr(value, 60)
+        message = f"{type(instance).__name__}.{attribute.name} must be {expected} (got {got})"
+        raise PolicyError(message, field=attribute.name, expected=expected, got=got)
 
 
 @attrs.frozen
