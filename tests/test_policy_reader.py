@@ -199,6 +199,7 @@ def test_the_error_keeps_its_parts_and_pickles() -> None:
         Policy.from_toml_text(GOOD + 'anchor = "lunch"\n')
     error = refused.value
     assert (error.field, error.got) == ("targets[0].anchor", "'lunch'")
+    assert error.__context__ is None  # tblib (as dask installs it) pickles the context too
     again = pickle.loads(pickle.dumps(error))
     assert (str(again), again.field, again.expected, again.got) == (
         str(error),

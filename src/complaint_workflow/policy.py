@@ -674,10 +674,10 @@ def _from_document(
     elif "drop" in document:
         raise _policy_error(where, "drop", "used only with extends")
     try:
-        policy: Policy = _reader().structure(raw, Policy)
+        return _reader().structure(raw, Policy)
     except Exception as exc:  # cattrs' error group, the validators' PolicyErrors inside
-        raise _reworded(exc, where, raw.get("targets"), origins) from None
-    return policy
+        error = _reworded(exc, where, raw.get("targets"), origins)
+    raise error  # outside the handler: no __context__ (cattrs' groups do not pickle)
 
 
 def _parent(
