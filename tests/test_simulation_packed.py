@@ -29,15 +29,24 @@ def _demo_histories() -> list[tuple[ev.Event, ...]]:
 
 
 def _across_the_clock_change() -> tuple[ev.Event, ...]:
-    """A history with events in the repeated hour of October's clock change (both folds)."""
-    c = Complaint.open(
-        complaint_id="C-FOLD",
-        complainant="adult",
-        received_at=datetime(2024, 10, 26, 16, 0, tzinfo=LONDON),
+    """A hand-made history with times in the repeated hour of October's clock change (both
+    folds, in Europe/London and in a fixed offset), versions in place."""
+    bst = timezone(timedelta(hours=1))
+    return (
+        ev.ComplaintOpened(
+            at=datetime(2024, 10, 26, 16, 0, tzinfo=LONDON),
+            version=1,
+            complaint_id="C-FOLD",
+            complainant="adult",
+        ),
+        ev.ForwardedToCST(at=datetime(2024, 10, 27, 1, 30, tzinfo=LONDON), version=2),
+        ev.ContactMade(at=datetime(2024, 10, 27, 1, 30, fold=1, tzinfo=LONDON), version=3),
+        ev.Assessed(
+            at=datetime(2024, 10, 27, 1, 40, fold=1, tzinfo=bst),
+            version=4,
+            aspects=("conduct",),
+        ),
     )
-    c = c.apply(ev.ForwardedToCST(at=datetime(2024, 10, 27, 1, 30, tzinfo=LONDON)))
-    c = c.apply(ev.ContactMade(at=datetime(2024, 10, 27, 1, 30, fold=1, tzinfo=LONDON)))
-    return tuple(c.history)
 
 
 def _same(a: tuple[tuple[ev.Event, ...], ...], b: tuple[tuple[ev.Event, ...], ...]) -> bool:
@@ -58,7 +67,7 @@ def test_packed_histories_unpack_to_the_same_events() -> None:
     packed = PackedHistories.of(histories)
     assert len(packed) == len(histories)
     assert _same(packed.unpack(), histories)
-    assert [e.at.fold for e in packed.unpack()[-2]] == [0, 0, 1]
+    assert [e.at.fold for e in packed.unpack()[-2]] == [0, 0, 1, 1]
 
 
 def test_a_simulation_reads_back_the_histories_it_was_given() -> None:
