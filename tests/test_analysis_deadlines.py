@@ -638,6 +638,12 @@ def _seed(monkeypatch: pytest.MonkeyPatch, bug: str) -> None:
             return original_step(self, positions, n + 1 if n > 0 else n, **kwargs)
 
         monkeypatch.setattr(vc_class, "step", stepped)
+        original_seconds = vc_class._step_seconds
+
+        def gathered(self: Any, positions: Any, n: int, *args: Any) -> Any:
+            return original_seconds(self, positions, n + 1 if n > 0 else n, *args)
+
+        monkeypatch.setattr(vc_class, "_step_seconds", gathered)
     elif bug == "cut-off inclusive":  # on the cut-off counted as after it
         original_ns = vectorised._cutoff_ns
         monkeypatch.setattr(vectorised, "_cutoff_ns", lambda cutoff: original_ns(cutoff) - 1)
