@@ -322,9 +322,13 @@ class _Dates:
     ``nat_outside``, when set, is the mask outside which ``seconds`` is already ``NaT``: a
     due date gathered for the rows that owe it is its output column as it stands. Outside
     the rows that matter the values are placeholders (no rule reads them there).
+    ``working=True`` says every date is the working day at its position (day 0 is), so
+    anything counted from it can be looked up by position. ``given`` holds optional dates
+    as they came (``NaT`` for none), where they were given, and the placeholder days for the
+    rest, filled in only when some rule needs every row to be a date.
     """
 
-    __slots__ = ("_days", "_positions", "_seconds", "nat_outside")
+    __slots__ = ("_days", "_given", "_positions", "_seconds", "nat_outside", "working")
 
     def __init__(
         self,
@@ -333,15 +337,24 @@ class _Dates:
         seconds: Days | None = None,
         nat_outside: Mask | None = None,
         positions: tuple[Days, int, int] | None = None,
+        working: bool = False,
+        given: tuple[Days, Mask, Days] | None = None,
     ) -> None:
         self._days = days
         self._seconds = seconds
         self.nat_outside = nat_outside
         self._positions = positions
+        self.working = working
+        self._given = given
 
     @property
     def has_days(self) -> bool:
-        return self._days is not None
+        return self._days is not None or self._given is not None
+
+    @property
+    def given(self) -> tuple[Days, Mask, Days] | None:
+        """The optional dates as given (``NaT`` for none), where given, and the fill."""
+        return self._given
 
     @property
     def has_seconds(self) -> bool:
@@ -349,7 +362,11 @@ class _Dates:
 
     def days(self) -> Days:
         if self._days is None:
-            self._days = self.seconds() // _SECONDS_PER_DAY
+            if self._given is not None:
+                raw, present, fill = self._given
+                self._days = _select(present, raw, fill)
+            else:
+                self._days = self.seconds() // _SECONDS_PER_DAY
         return self._days
 
     def seconds(self) -> Days:
@@ -492,6 +509,13 @@ class _VectorOps:
                 return _Dates(days=stepped.view(np.int64))
         elif isinstance(duration, CalendarDays):
             step = (-duration.n if target.backward else duration.n) * _SECONDS_PER_DAY
+            known = anchor.positions(self.vc) if anchor.working else None
+            if known is not None:  # one gather from the working days, each moved on
+                table = self.vc._seconds + step
+                table[0] = _NAT
+                k = known[0] + 1
+                k *= valid
+                return _Dates(seconds=table[k], nat_outside=valid)
             shifted = anchor.seconds() + step
             return _Dates(seconds=_select(valid, shifted, _NAT_DAYS), nat_outside=valid)
         elif isinstance(duration, Months):
@@ -504,11 +528,18 @@ class _VectorOps:
     def _months(self, n: int, anchor: _Dates, valid: Mask) -> _Dates | None:
         """``n`` months on from each anchor, gathered from the answers for every day of the
         anchors' range (``None`` where that range is longer than there are anchors, or some
-        answer is out of range: the general path then answers or says why)."""
-        days = anchor.days()
-        if not days.size:
-            return None
-        low, high = int(days.min()), int(days.max())
+        answer is out of range: the general path then answers or says why). Optional anchors
+        are read as given where only rows that gave one are ``valid``: the rest gather ``NaT``
+        and need no placeholder."""
+        given = anchor.given
+        if given is not None and given[1].any() and not (valid & ~given[1]).any():
+            days = given[0]
+            low, high = int(np.min(days, where=given[1], initial=_LAST_DAY)), int(days.max())
+        else:
+            days = anchor.days()
+            if not days.size:
+                return None
+            low, high = int(days.min()), int(days.max())
         if high - low >= days.size:
             return None
         table = add_months(np.arange(low, high + 1, dtype=np.int64), n)
@@ -645,7 +676,7 @@ def due_dates(
     else:
         positions, low, high = deemed
         day0_seconds = vc._step_seconds(positions, 0, None, (low, high))
-        receipt = _Dates(seconds=day0_seconds, positions=deemed)
+        receipt = _Dates(seconds=day0_seconds, positions=deemed, working=True)
     del wall
     received = _Dates(days=received_on)
 
@@ -677,7 +708,7 @@ def due_dates(
             has_ended & (ended_days > received_on),
             "is after the complaint was received",
         )
-        ended_at = _Dates(days=_select(has_ended, ended_days, received_on))
+        ended_at = _Dates(given=(ended_days, has_ended, received_on))
 
     # The gate (situation.eligibility), decided by the same rule as the scalar path.
     outside = kind >= _OTHER
