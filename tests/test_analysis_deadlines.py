@@ -640,8 +640,8 @@ def _seed(monkeypatch: pytest.MonkeyPatch, bug: str) -> None:
         monkeypatch.setattr(vc_class, "step", stepped)
         original_seconds = vc_class._step_seconds
 
-        def gathered(self: Any, positions: Any, n: int, *args: Any) -> Any:
-            return original_seconds(self, positions, n + 1 if n > 0 else n, *args)
+        def gathered(self: Any, positions: Any, n: int, *args: Any, **kwargs: Any) -> Any:
+            return original_seconds(self, positions, n + 1 if n > 0 else n, *args, **kwargs)
 
         monkeypatch.setattr(vc_class, "_step_seconds", gathered)
     elif bug == "cut-off inclusive":  # on the cut-off counted as after it

@@ -173,13 +173,14 @@ def _text_codes(array: npt.NDArray[Any], choices: Sequence[str]) -> npt.NDArray[
     lookup = np.full(top + 1, len(fitting), dtype=np.int8)  # the last: no candidate
     lookup[chars[:, column]] = np.arange(len(fitting))
     picked = array.view(np.uint32).reshape(n, width)[:, column]
-    candidate = lookup[np.minimum(picked, top)]
+    candidate = lookup.take(picked, mode="clip")  # a character past the table: no candidate
     if int(candidate.max()) == len(fitting):
         return None
     rows = array.view(np.uint8).reshape(n, array.dtype.itemsize)
     expected = table.view(np.uint8).reshape(len(fitting), array.dtype.itemsize)
     for start in range(0, n, _BLOCK):
-        block, want = rows[start : start + _BLOCK], expected[candidate[start : start + _BLOCK]]
+        block = rows[start : start + _BLOCK]
+        want = expected.take(candidate[start : start + _BLOCK], axis=0)
         if block.size % 8 == 0:
             block, want = block.reshape(-1).view(np.uint64), want.reshape(-1).view(np.uint64)
         if not np.array_equal(block, want):
@@ -377,6 +378,8 @@ class _Dates:
     def positions(self, vc: VectorCalendar) -> tuple[Days, int, int] | None:
         """Each date's position among the working days and their range (``None`` where
         some date is off the table: the general path then says which)."""
+        if self._positions is None and self._days is None and self._given is not None:
+            self._positions = self._given_positions(vc)
         if self._positions is None:
             days = self.days()
             rows = days - vc.origin
@@ -389,12 +392,33 @@ class _Dates:
             self._positions = cumulative[rows], int(cumulative[low]), int(cumulative[high])
         return self._positions
 
+    def _given_positions(self, vc: VectorCalendar) -> tuple[Days, int, int] | None:
+        """Positions of optional dates read as given, with no placeholders: rows without a
+        date take position 0 (no rule reads them) and the range is that of the dates given
+        (``None`` where none is given, or some is off the table)."""
+        assert self._given is not None
+        raw, present, _ = self._given
+        if not present.any():
+            return None
+        earlier = raw - 1  # NaT - 1 wraps round to the greatest integer: the least date left
+        low, high = int(earlier.min()) + 1 - vc.origin, int(raw.max()) - vc.origin
+        del earlier
+        if low < 0 or high >= vc.span:
+            return None
+        rows = raw - vc.origin
+        np.clip(rows, 0, vc.span - 1, out=rows)
+        cumulative = vc.cumulative
+        return cumulative[rows], int(cumulative[low]), int(cumulative[high])
+
     def column(self, owed: Mask) -> npt.NDArray[np.datetime64]:
         """The output column: seconds (``datetime64[s]``, what pandas holds), ``NaT`` where
         not ``owed``."""
-        seconds = self.seconds()
-        if self.nat_outside is not owed:
-            seconds = _select(owed, seconds, _NAT_DAYS)
+        if self.nat_outside is owed:
+            seconds = self.seconds()
+        elif owed is not self.nat_outside and not owed.any():
+            seconds = np.full(owed.shape, _NAT, dtype=np.int64)
+        else:
+            seconds = _select(owed, self.seconds(), _NAT_DAYS)
         return seconds.view("datetime64[s]")
 
 
@@ -417,7 +441,7 @@ class _VectorOps:
     column, ``NaT`` where not owed.
     """
 
-    __slots__ = ("_false", "_memo", "_true", "n", "vc", "week")
+    __slots__ = ("_buffer", "_false", "_memo", "_true", "n", "vc", "week")
 
     def __init__(self, n: int, policy: Policy, vc: VectorCalendar) -> None:
         self.n = n
@@ -428,6 +452,7 @@ class _VectorOps:
         self._true.setflags(write=False)
         self._false.setflags(write=False)
         self._memo: dict[tuple[str, int, int], tuple[Any, Any, Any]] = {}
+        self._buffer: Days | None = None
 
     def _once(self, op: str, a: Any, b: Any, work: Any) -> Any:
         key = (op, id(a), id(b))
@@ -484,6 +509,12 @@ class _VectorOps:
         result: _Dates = self._once("max", a, b, later)
         return result
 
+    def _scratch(self) -> Days:
+        """One working array for the whole call (the indices of each gather)."""
+        if self._buffer is None:
+            self._buffer = np.empty(self.n, dtype=np.int64)
+        return self._buffer
+
     def some(self, a: Mask) -> bool:
         return a is not self._false and bool(a.any())
 
@@ -502,7 +533,9 @@ class _VectorOps:
             known = anchor.positions(self.vc)
             if known is not None:
                 position, low, high = known
-                seconds = self.vc._step_seconds(position, shift, valid, (low, high))
+                seconds = self.vc._step_seconds(
+                    position, shift, valid, (low, high), scratch=self._scratch()
+                )
                 if seconds is not None:
                     return _Dates(seconds=seconds, nat_outside=valid)
                 stepped = self.vc.step(position, shift, where=valid, bounds=(low, high))
@@ -513,7 +546,7 @@ class _VectorOps:
             if known is not None:  # one gather from the working days, each moved on
                 table = self.vc._seconds + step
                 table[0] = _NAT
-                k = known[0] + 1
+                k = np.add(known[0], 1, out=self._scratch())
                 k *= valid
                 return _Dates(seconds=table[k], nat_outside=valid)
             shifted = anchor.seconds() + step
@@ -533,14 +566,15 @@ class _VectorOps:
         and need no placeholder."""
         given = anchor.given
         if given is not None and given[1].any() and not (valid & ~given[1]).any():
-            days = given[0]
-            low, high = int(np.min(days, where=given[1], initial=_LAST_DAY)), int(days.max())
+            # NaT - 1 wraps round to the greatest integer: the least of the others is left
+            earlier = given[0] - 1
+            low, high = int(earlier.min()) + 1, int(given[0].max())
         else:
-            days = anchor.days()
-            if not days.size:
+            earlier = anchor.days() - 1
+            if not earlier.size:
                 return None
-            low, high = int(days.min()), int(days.max())
-        if high - low >= days.size:
+            low, high = int(earlier.min()) + 1, int(earlier.max()) + 1
+        if high - low >= earlier.size:
             return None
         table = add_months(np.arange(low, high + 1, dtype=np.int64), n)
         if table[0] < _FIRST_DAY or table[-1] > _LAST_DAY:
@@ -548,7 +582,8 @@ class _VectorOps:
         seconds = np.empty(table.size + 1, dtype=np.int64)
         seconds[0] = _NAT
         np.multiply(table, _SECONDS_PER_DAY, out=seconds[1:])
-        k = days - (low - 1)
+        k = earlier
+        k -= low - 2  # each day's row in the table, less the NaT in front
         k *= valid
         result: Days = seconds[k]
         return _Dates(seconds=result, nat_outside=valid)
@@ -671,6 +706,7 @@ def due_dates(
     loose = (int(utc.min()) - per_day, int(utc.max()) + per_day) if n else (0, 0)
     deemed = vc._deemed_positions(wall, per_second, params.cutoff, loose) if n else None
     if deemed is None:  # some day 0 off the table (or no rows): the general path says which
+        wall = london_wall_values(utc, unit)
         day0_days = vc.deemed_receipt(_days_and_clock(wall, per_second), params.cutoff)
         receipt = _Dates(days=day0_days.view(np.int64))
     else:
@@ -695,7 +731,7 @@ def due_dates(
             has_hearing & (hearing_days < received_on),
             "is before the complaint was received",
         )
-        hearing_at = _Dates(days=np.maximum(hearing_days, received_on))
+        hearing_at = _Dates(given=(hearing_days, has_hearing, received_on))
     ended_dates = _dates(involvement_ended, n, "involvement_ended")
     if ended_dates is None:
         ended_at, has_ended = received, ops.false()

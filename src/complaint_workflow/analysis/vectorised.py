@@ -450,7 +450,12 @@ class VectorCalendar:
         return result
 
     def _step_seconds(
-        self, positions: Days, n: int, owed: Mask | None, bounds: tuple[int, int]
+        self,
+        positions: Days,
+        n: int,
+        owed: Mask | None,
+        bounds: tuple[int, int],
+        scratch: Days | None = None,
     ) -> Days | None:
         """:meth:`step` as seconds since the epoch, ``NaT`` where not ``owed`` (a mask, or
         ``None`` for every row): one gather, with no masked assignment (rows not owed index
@@ -458,10 +463,12 @@ class VectorCalendar:
 
         ``bounds`` are the positions' minimum and maximum; ``None`` when some result would
         fall off the table (:meth:`step` then says whether a row that matters does).
+        ``scratch``, an ``int64`` array of the positions' shape, holds the indices (else a
+        new one does).
         """
         if bounds[0] + n < 0 or bounds[1] + n >= self._working_days.size:
             return None
-        k = positions + (n + 1)
+        k = np.add(positions, n + 1, out=scratch)
         if owed is not None:
             k *= owed
         result: Days = self._seconds[k]
@@ -478,13 +485,15 @@ class VectorCalendar:
         values' unit, ``(wall - c - 1) // day + 1`` is the date, plus one when the time of
         day is after ``c``; that, less the table's first day, is one floor division.
         ``bounds`` hold every value of ``wall`` (a day either side of the UTC values will do).
+        ``wall`` is used up: it holds each value's row in the table afterwards.
         """
         per_day = 86_400 * per_second
         after = -1 if cutoff is None else _cutoff_ns(cutoff) // (10**9 // per_second)
         shift = after + 1 + (self._origin - 1 if cutoff is not None else self._origin) * per_day
         if bounds[0] - shift < _NAT + 1 or bounds[1] - shift > -(_NAT + 1):
             return None  # the subtraction could wrap round
-        rows = wall - shift
+        rows = wall
+        rows -= shift
         rows //= per_day
         first, last = int(rows.min()), int(rows.max())
         if first < 0 or last >= self._flags.size:
