@@ -50,6 +50,8 @@ __all__ = ["ELIGIBILITY", "due_dates"]
 
 Days = npt.NDArray[np.int64]
 """Dates as whole days since 1970-01-01."""
+Positions = npt.NDArray[np.int32]
+"""Positions among the working days (:meth:`VectorCalendar.positions`, in half the bytes)."""
 Mask = npt.NDArray[np.bool_]
 
 ELIGIBILITY: Final = ELIGIBILITIES
@@ -337,7 +339,7 @@ class _Dates:
         days: Days | None = None,
         seconds: Days | None = None,
         nat_outside: Mask | None = None,
-        positions: tuple[Days, int, int] | None = None,
+        positions: tuple[Positions, int, int] | None = None,
         working: bool = False,
         given: tuple[Days, Mask, Days] | None = None,
     ) -> None:
@@ -375,7 +377,14 @@ class _Dates:
             self._seconds = self.days() * _SECONDS_PER_DAY
         return self._seconds
 
-    def positions(self, vc: VectorCalendar) -> tuple[Days, int, int] | None:
+    def seconds_now(self) -> Days:
+        """:meth:`seconds`, without keeping them when they have to be worked out."""
+        if self._seconds is not None:
+            return self._seconds
+        result: Days = self.days() * _SECONDS_PER_DAY
+        return result
+
+    def positions(self, vc: VectorCalendar) -> tuple[Positions, int, int] | None:
         """Each date's position among the working days and their range (``None`` where
         some date is off the table: the general path then says which)."""
         if self._positions is None and self._days is None and self._given is not None:
@@ -388,11 +397,11 @@ class _Dates:
             low, high = int(rows.min()), int(rows.max())
             if low < 0 or high >= vc.span:
                 return None
-            cumulative = vc.cumulative
+            cumulative = vc._cumulative32
             self._positions = cumulative[rows], int(cumulative[low]), int(cumulative[high])
         return self._positions
 
-    def _given_positions(self, vc: VectorCalendar) -> tuple[Days, int, int] | None:
+    def _given_positions(self, vc: VectorCalendar) -> tuple[Positions, int, int] | None:
         """Positions of optional dates read as given, with no placeholders: rows without a
         date take position 0 (no rule reads them) and the range is that of the dates given
         (``None`` where none is given, or some is off the table)."""
@@ -407,7 +416,7 @@ class _Dates:
             return None
         rows = raw - vc.origin
         np.clip(rows, 0, vc.span - 1, out=rows)
-        cumulative = vc.cumulative
+        cumulative = vc._cumulative32
         return cumulative[rows], int(cumulative[low]), int(cumulative[high])
 
     def column(self, owed: Mask) -> npt.NDArray[np.datetime64]:
@@ -423,22 +432,24 @@ class _Dates:
 
 
 def _pair(a: _Dates, b: _Dates) -> tuple[Days, Days]:
-    """Two dates in one form: days where both have them, else seconds."""
+    """Two dates in one form: days where both have them, else seconds (a form worked out
+    here is not kept: a comparison's operand is read once, and each array kept to the end
+    of the call costs more than the pass that makes it)."""
     if a.has_days and b.has_days:
         return a.days(), b.days()
-    return a.seconds(), b.seconds()
+    return a.seconds_now(), b.seconds_now()
 
 
 class _VectorOps:
     """:class:`~complaint_workflow.rules.Ops` over numpy: bool masks and :class:`_Dates`.
 
     ``true()`` and ``false()`` are shared read-only masks, and the identities the rules lean
-    on (``false | a``, ``true & a`` ...) give back the mask itself. A question asked twice
-    of the same operands (a route's mask for several targets, the later of day 0 and the
-    hearing's news for each target counted back) is answered once: answers are kept with
-    their operands for the call. Every due date counted in working days from an anchor is
-    one gather from the anchor's positions (worked out once per anchor) into the output
-    column, ``NaT`` where not owed.
+    on (``false | a``, ``true & a`` ...) give back the mask itself. A mask asked for twice
+    from the same operands (a route's, for several targets) is worked out once: answers
+    are kept with their operands for the call (dates are not: an array of dates kept to
+    the end costs more than the pass that makes it again). Every due date counted in
+    working days from an anchor is one gather from the anchor's positions (worked out once
+    per anchor) into the output column, ``NaT`` where not owed.
     """
 
     __slots__ = ("_buffer", "_false", "_memo", "_true", "n", "vc", "week")
@@ -488,26 +499,22 @@ class _VectorOps:
         return result
 
     def lt(self, a: _Dates, b: _Dates) -> Mask:
-        result: Mask = self._once("lt", a, b, lambda x, y: np.less(*_pair(x, y)))
+        result: Mask = np.less(*_pair(a, b))
         return result
 
     def ge(self, a: _Dates, b: _Dates) -> Mask:
-        result: Mask = self._once("ge", a, b, lambda x, y: np.greater_equal(*_pair(x, y)))
+        result: Mask = np.greater_equal(*_pair(a, b))
         return result
 
     def where(self, cond: Mask, a: _Dates, b: _Dates) -> _Dates:
         if a.has_days and b.has_days:
             return _Dates(days=_select(cond, a.days(), b.days()))
-        return _Dates(seconds=_select(cond, a.seconds(), b.seconds()))
+        return _Dates(seconds=_select(cond, *_pair(a, b)))
 
     def maximum(self, a: _Dates, b: _Dates) -> _Dates:
-        def later(x: _Dates, y: _Dates) -> _Dates:
-            if x.has_days and y.has_days:
-                return _Dates(days=np.maximum(x.days(), y.days()))
-            return _Dates(seconds=np.maximum(x.seconds(), y.seconds()))
-
-        result: _Dates = self._once("max", a, b, later)
-        return result
+        if a.has_days and b.has_days:
+            return _Dates(days=np.maximum(a.days(), b.days()))
+        return _Dates(seconds=np.maximum(*_pair(a, b)))
 
     def _scratch(self) -> Days:
         """One working array for the whole call (the indices of each gather)."""
@@ -538,7 +545,9 @@ class _VectorOps:
                 )
                 if seconds is not None:
                     return _Dates(seconds=seconds, nat_outside=valid)
-                stepped = self.vc.step(position, shift, where=valid, bounds=(low, high))
+                stepped = self.vc.step(
+                    position.astype(np.int64), shift, where=valid, bounds=(low, high)
+                )
                 return _Dates(days=stepped.view(np.int64))
         elif isinstance(duration, CalendarDays):
             step = (-duration.n if target.backward else duration.n) * _SECONDS_PER_DAY

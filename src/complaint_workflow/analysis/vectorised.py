@@ -37,6 +37,7 @@ _NS_PER_DAY: Final = 86_400 * 10**9
 
 DateArray = npt.NDArray[np.datetime64]
 Days = npt.NDArray[np.int64]
+Positions = npt.NDArray[np.int32]
 Mask = npt.NDArray[np.bool_]
 
 _MONTH_LENGTHS: Final = np.array([31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 31, 28], dtype=np.int64)
@@ -308,6 +309,7 @@ class VectorCalendar:
     __slots__ = (
         "_calendar",
         "_cum",
+        "_cum32",
         "_flags",
         "_origin",
         "_seconds",
@@ -332,7 +334,10 @@ class VectorCalendar:
         # NaT, then every working day as seconds since the epoch (what pandas holds):
         # ``_seconds[k + 1]`` is the ``k``-th working day and ``_seconds[0]`` stands for none.
         self._seconds = np.concatenate(([_NAT], self._working_days * 86_400))
-        for array in (self._cum, self._flags, self._working_days, self._seconds):
+        if self._cum.size and self._cum[-1] > np.iinfo(np.int32).max:  # pragma: no cover
+            raise InvalidInputError("a calendar of over 2**31 working days is too long")
+        self._cum32 = self._cum.astype(np.int32)
+        for array in (self._cum, self._cum32, self._flags, self._working_days, self._seconds):
             array.setflags(write=False)
 
     @classmethod
@@ -357,6 +362,11 @@ class VectorCalendar:
         """Prefix counts (read-only): ``cumulative[i]`` working days strictly before
         ``first_day + i``; one more element than the days covered."""
         return self._cum
+
+    @property
+    def _cumulative32(self) -> Positions:
+        """:attr:`cumulative` as ``int32`` (positions in half the bytes)."""
+        return self._cum32
 
     @property
     def working_days(self) -> DateArray:
@@ -451,7 +461,7 @@ class VectorCalendar:
 
     def _step_seconds(
         self,
-        positions: Days,
+        positions: Positions,
         n: int,
         owed: Mask | None,
         bounds: tuple[int, int],
@@ -476,7 +486,7 @@ class VectorCalendar:
 
     def _deemed_positions(
         self, wall: Days, per_second: int, cutoff: time | None, bounds: tuple[int, int]
-    ) -> tuple[Days, int, int] | None:
+    ) -> tuple[Positions, int, int] | None:
         """Day 0's position among the working days for London wall-clock values (integers,
         ``per_second`` to the second) and the positions' range; ``None`` when some day 0
         falls off the table (:meth:`deemed_receipt` then raises).
@@ -501,7 +511,7 @@ class VectorCalendar:
         top, bottom = int(self._cum[last]), int(self._cum[first])
         if top >= self._working_days.size:
             return None
-        positions: Days = self._cum[rows]
+        positions: Positions = self._cum32[rows]
         return positions, bottom, top
 
     # ----------------------------------------------------------------- questions
