@@ -868,9 +868,9 @@ def test_object_codes_with_many_distinct_objects_agree() -> None:
         due_dates("cafcass-web", received, complainant="adult", route=copies),
         due_dates("cafcass-web", received, complainant="adult", route=shared),
     )
+    spoiled = shared.copy()
+    spoiled[5] = "triage"
     with pytest.raises(InvalidInputError, match=r"route\[5\]"):
-        spoiled = shared.copy()
-        spoiled[5] = "triage"
         due_dates("cafcass-web", received, complainant="adult", route=spoiled)
 
 
