@@ -155,7 +155,7 @@ def _text_codes(array: npt.NDArray[Any], choices: Sequence[str]) -> npt.NDArray[
     """Codes of a numpy text array (``dtype`` ``U``) that holds only ``choices``, else ``None``.
 
     A position where the choices' characters all differ (the first, for the vocabularies
-    here) names each row's candidate, one gather; then every row's bytes are compared, block
+    here) names each row's candidate; then every row's bytes are compared, block
     by block, with its candidate's, so a row is only ever coded as the text it holds. Any
     other text (or a text array with no such position) gives ``None``: the caller's
     element-wise comparisons then find and name it.
@@ -171,12 +171,12 @@ def _text_codes(array: npt.NDArray[Any], choices: Sequence[str]) -> npt.NDArray[
     column = next((j for j in range(width) if len(set(chars[:, j])) == len(fitting)), None)
     if column is None:
         return None
-    top = int(chars[:, column].max()) + 1
-    lookup = np.full(top + 1, len(fitting), dtype=np.int8)  # the last: no candidate
-    lookup[chars[:, column]] = np.arange(len(fitting))
-    picked = array.view(np.uint32).reshape(n, width)[:, column]
-    candidate = lookup.take(picked, mode="clip")  # a character past the table: no candidate
-    if int(candidate.max()) == len(fitting):
+    picked = np.ascontiguousarray(array.view(np.uint32).reshape(n, width)[:, column])
+    candidate = np.zeros(n, dtype=np.int8)
+    for code, char in enumerate(chars[:, column].tolist()):  # a sum of comparisons, no gather
+        candidate += (picked == char).view(np.int8) * np.int8(code + 1)
+    candidate -= 1
+    if int(candidate.min()) < 0:  # a character no choice has there
         return None
     rows = array.view(np.uint8).reshape(n, array.dtype.itemsize)
     expected = table.view(np.uint8).reshape(len(fitting), array.dtype.itemsize)
@@ -710,9 +710,10 @@ def due_dates(
     # Day 0: the London date received, the next day after the cut-off, rolled to a working day.
     per_second = _UNITS_PER_SECOND[unit]
     per_day = _SECONDS_PER_DAY * per_second
-    wall = london_wall_values(utc, unit)
+    bounds = (int(utc.min()), int(utc.max())) if n else (0, 0)
+    wall = london_wall_values(utc, unit, bounds)
     received_on: Days = wall // per_day
-    loose = (int(utc.min()) - per_day, int(utc.max()) + per_day) if n else (0, 0)
+    loose = (bounds[0] - per_day, bounds[1] + per_day)
     deemed = vc._deemed_positions(wall, per_second, params.cutoff, loose) if n else None
     if deemed is None:  # some day 0 off the table (or no rows): the general path says which
         wall = london_wall_values(utc, unit)

@@ -218,20 +218,22 @@ def _london_wall(instants: pd.DatetimeIndex) -> tuple[Days, int]:
     return london_wall_values(instants.asi8, unit), _UNITS_PER_SECOND[unit]
 
 
-def london_wall_values(utc: Days, unit: str) -> Days:
+def london_wall_values(utc: Days, unit: str, bounds: tuple[int, int] | None = None) -> Days:
     """London wall-clock values of UTC integers in ``unit`` (a new array, in the same unit).
 
     The same answer as pandas' ``tz_convert("Europe/London").tz_localize(None)``: London's
     offset changes only on the hour (checked on every change, see :func:`_hour_offsets`), so
     each instant's offset is its UTC hour's, one gather from a table of every hour of the
     years spanned (worked out once per span of years). Where a change falls inside an hour,
-    or the instants span centuries, every instant goes through pandas.
+    or the instants span centuries, every instant goes through pandas. ``bounds``, when
+    known, are the least and the greatest of ``utc``.
     """
     per_second = _UNITS_PER_SECOND[unit]
     if utc.size == 0:
         return utc.copy()
     per_hour = 3600 * per_second
-    first, last = int(utc.min()) // per_hour, int(utc.max()) // per_hour
+    low, high = (int(utc.min()), int(utc.max())) if bounds is None else bounds
+    first, last = low // per_hour, high // per_hour
     table = None if last - first > _MAX_HOURS else _hour_offsets(first, last, unit)
     if table is None:
         return _pandas_wall(utc, unit)
