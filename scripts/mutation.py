@@ -58,7 +58,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "src/complaint_workflow"
 
-CALENDAR_TESTS = ["tests/test_calendar.py", "tests/test_policy.py", "tests/test_deadlines.py"]
+CALENDAR_TESTS = [
+    "tests/test_calendar.py",
+    "tests/test_policy.py",
+    "tests/test_deadlines.py",
+    "tests/test_hostile.py",  # the GOV.UK reader's hostile files
+]
 OBLIGATION_TESTS = ["tests/test_complaint.py", "tests/test_deadlines.py", "tests/test_personal.py"]
 EXTRA_TEST_GLOBS = [
     "tests/test_boundaries*.py",

@@ -317,3 +317,16 @@ def test_only_if_before_limit_weighs_the_web_triage_target() -> None:
     assert "response-before-hearing" not in by_id(far, web)
     near = situation(hearing=date(2024, 6, 24), triage="early-resolution")
     assert by_id(near, web)["response-before-hearing"].due == date(2024, 6, 17)
+
+
+def test_month_arithmetic_equals_relativedelta_on_every_day() -> None:
+    """``shift_months`` gives ``relativedelta(months=n)``'s answer for every day 2012-2028."""
+    from dateutil.relativedelta import relativedelta
+
+    from complaint_workflow.durations import shift_months
+
+    day = date(2012, 1, 1)
+    while day <= date(2028, 12, 31):
+        for n in (-13, -12, -6, -1, 1, 2, 6, 11, 12, 25):
+            assert shift_months(day, n) == day + relativedelta(months=n), (day, n)
+        day += timedelta(days=1)

@@ -8,7 +8,7 @@ kept snapshots, equal a replay of the history up to that instant.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -29,7 +29,9 @@ from complaint_workflow import (
     Triaged,
     WorkingDays,
 )
+from complaint_workflow import events as ev
 
+from . import hostile
 from .test_properties import cases, end_of, run_schedule
 
 
@@ -288,3 +290,53 @@ def test_an_earlier_instant_after_a_policy_change_between_snapshots() -> None:
     assert earlier.policy.id == "web-15"
     assert [p.id for p, _ in earlier.eras] == ["cafcass-2012", "web-15"]
     assert c.obligations(at) == replayed.obligations(at)
+
+
+@pytest.mark.parametrize("cls", hostile.event_types(), ids=lambda c: c.name)
+def test_restamped_equals_evolve_for_every_event_type(cls: type[ev.Event]) -> None:
+    """``restamped`` (apply's unvalidated copy) equals ``attrs.evolve`` field for field."""
+    import attrs
+
+    event = cls(**hostile.valid_kwargs(cls))  # type: ignore[arg-type]
+    at = event.at + timedelta(hours=1)
+    fast = ev.restamped(event, at, 7)
+    assert type(fast) is cls
+    assert fast == attrs.evolve(event, at=at, version=7)
+    assert attrs.astuple(fast, recurse=False) == attrs.astuple(
+        attrs.evolve(event, at=at, version=7), recurse=False
+    )
+    assert event.version != 7 or event.at != at  # the original is unchanged
+
+
+@given(
+    instant=st.datetimes(
+        min_value=datetime(2012, 1, 1), max_value=datetime(2028, 12, 31), timezones=st.just(UTC)
+    ),
+    zone=st.sampled_from(
+        [LONDON, UTC, timezone(timedelta(hours=1)), timezone(timedelta(hours=-5, minutes=-30))]
+    ),
+    wall=st.booleans(),
+    fold=st.integers(0, 1),
+)
+def test_stored_times_are_london_wall_clock_with_a_fixed_offset(
+    instant: datetime, zone: Any, wall: bool, fold: int
+) -> None:
+    """An event's stored time is its instant on London's wall clock with London's offset."""
+    from complaint_workflow.complaint import _fixed_offset
+
+    at = instant.astimezone(zone)
+    if wall:  # a London wall-clock time as written, possibly skipped or repeated
+        at = instant.replace(tzinfo=LONDON, fold=fold)
+    stored = _fixed_offset(at)
+    assert stored.timestamp() == at.timestamp()
+    assert stored.utcoffset() == stored.astimezone(LONDON).utcoffset()
+    assert type(stored.tzinfo) is timezone
+    assert stored.replace(tzinfo=None) == at.astimezone(UTC).astimezone(LONDON).replace(tzinfo=None)
+
+
+def test_a_skipped_london_time_is_stored_as_the_real_instant() -> None:
+    """01:30 on the spring-forward night (it never happened) is stored as 02:30 BST."""
+    from complaint_workflow.complaint import _fixed_offset
+
+    stored = _fixed_offset(datetime(2024, 3, 31, 1, 30, tzinfo=LONDON))
+    assert stored.isoformat() == "2024-03-31T02:30:00+01:00"

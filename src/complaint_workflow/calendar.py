@@ -213,6 +213,8 @@ class WorkingDayCalendar:
     _cum: list[int] = attrs.field(init=False, eq=False)
     _working: list[date] = attrs.field(init=False, eq=False)
     _flags: bytes = attrs.field(init=False, eq=False)
+    _first_day: date = attrs.field(init=False, eq=False, repr=False)
+    _last_day: date = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         for name in ("first_year", "last_year"):
@@ -245,6 +247,8 @@ class WorkingDayCalendar:
         object.__setattr__(self, "_cum", cum)
         object.__setattr__(self, "_working", working)
         object.__setattr__(self, "_flags", bytes(flags))
+        object.__setattr__(self, "_first_day", date.fromordinal(origin))
+        object.__setattr__(self, "_last_day", date.fromordinal(end))
 
     def __hash__(self) -> int:
         return hash((frozenset(self.holidays), self.first_year, self.last_year, self.closures))
@@ -365,12 +369,12 @@ class WorkingDayCalendar:
     @property
     def first_day(self) -> date:
         """The first date the table covers (1 January of ``first_year``)."""
-        return date(self.first_year, 1, 1)
+        return self._first_day
 
     @property
     def last_day(self) -> date:
         """The last date the table covers (31 December of ``last_year``)."""
-        return date(self.last_year, 12, 31)
+        return self._last_day
 
     def _out_of_range(self, what: str) -> CalendarRangeError:
         return CalendarRangeError(

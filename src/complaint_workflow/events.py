@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, get_args
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypeVar, get_args
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -77,6 +77,7 @@ __all__ = [
     "Resubmitted",
     "Triaged",
     "check_dates",
+    "restamped",
 ]
 
 # --------------------------------------------------------------------- field checks
@@ -255,25 +256,62 @@ def check_dates(event: Event, calendar: WorkingDayCalendar) -> str | None:
     must lie in the years the calendar covers, or every later ``obligations()`` would fail.
     """
     first, last = calendar.first_day, calendar.last_day
-    span = f"{calendar.first_year}-{calendar.last_year}"
     # A day either side absorbs any UTC offset; the deemed receipt itself is checked later.
     day = event.at.date()
     if not first - _DAY <= day <= last + _DAY:
         return (
-            f"its time {event.at.isoformat()} is outside this calendar's span {span}; "
-            "build a calendar over a wider span"
+            f"its time {event.at.isoformat()} is outside this calendar's span "
+            f"{calendar.first_year}-{calendar.last_year}; build a calendar over a wider span"
         )
     for name in _DATE_FIELDS.get(type(event), ()):
         value = getattr(event, name)
         if value is not None and not first <= value <= last:
             return (
-                f"{name} {value.isoformat()} is outside this calendar's span {span}; "
-                "build a calendar over a wider span"
+                f"{name} {value.isoformat()} is outside this calendar's span "
+                f"{calendar.first_year}-{calendar.last_year}; build a calendar over a wider span"
             )
     return None
 
 
 _DAY: Final = timedelta(days=1)
+
+E = TypeVar("E", bound="Event")
+
+
+def restamped(event: E, at: datetime, version: int) -> E:
+    """``event`` with ``at`` and ``version`` replaced, the other fields shared, unvalidated.
+
+    Equal to ``attrs.evolve(event, at=at, version=version)`` without re-running the
+    validators: for :meth:`Complaint.apply <complaint_workflow.Complaint.apply>`, which has
+    checked both values and whose event was checked when it was made (about four times
+    faster than ``evolve``).
+    """
+    restamp = _RESTAMPS.get(type(event))
+    if restamp is None:
+        restamp = _RESTAMPS[type(event)] = _restamper(type(event))
+    return restamp(event, at, version)  # type: ignore[return-value]
+
+
+def _restamper(cls: type[Event]) -> Callable[[Event, datetime, int], Event]:
+    names = tuple(f.name for f in attrs.fields(cls) if f.name not in ("at", "version"))
+    slots = {s for c in cls.__mro__ for s in getattr(c, "__slots__", ())} - {"__weakref__"}
+    if slots != {f.name for f in attrs.fields(cls)}:  # pragma: no cover - a new kind of field
+        return lambda e, at, version: attrs.evolve(e, at=at, version=version)
+    new = object.__new__
+    put = object.__setattr__
+
+    def restamp(e: Event, at: datetime, version: int) -> Event:
+        out = new(cls)
+        put(out, "at", at)
+        put(out, "version", version)
+        for name in names:
+            put(out, name, getattr(e, name))
+        return out
+
+    return restamp
+
+
+_RESTAMPS: Final[dict[type[Event], Callable[[Event, datetime, int], Event]]] = {}
 
 
 @attrs.frozen(kw_only=True)

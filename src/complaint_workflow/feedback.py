@@ -316,7 +316,7 @@ class Feedback:
             raise EventRejected(
                 self.state, event.name, f"this form already opened complaint {self.complaint_id!r}"
             )
-        version = check_next_event(self.state, self.history, event)
+        version = check_next_event(self, event)
         state = _move(FEEDBACK, self.state, trigger, _FeedbackContext(self), event.name)
         return attrs.evolve(
             self, state=state, history=(*self.history, attrs.evolve(event, version=version))
@@ -491,7 +491,7 @@ class Compliment:
         """The compliment after ``event``; raises :class:`EventRejected` and changes nothing."""
         if not isinstance(event, ComplimentPassedOn):
             raise EventRejected(self.state, _name(event), "not an event for a compliment")
-        version = check_next_event(self.state, self.history, event)
+        version = check_next_event(self, event)
         state = _move(COMPLIMENT, self.state, "pass_on", self, event.name)
         return attrs.evolve(
             self, state=state, history=(*self.history, attrs.evolve(event, version=version))

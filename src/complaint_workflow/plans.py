@@ -117,7 +117,10 @@ def _with_done(s: Situation, *acts: str, at: datetime) -> Changes:
     """The ``done`` field with each act recorded at ``at`` (the first time only)."""
     done = s.done
     for name in acts:
-        if not any(existing == name for existing, _ in done):
+        for existing, _ in done:
+            if existing == name:
+                break
+        else:
             done = (*done, (name, at))
     return {"done": done}
 

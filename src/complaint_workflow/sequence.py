@@ -21,6 +21,7 @@ __all__ = ["Timeline"]
 T = TypeVar("T")
 
 _LOCK = threading.Lock()
+_new = object.__new__
 
 
 class Timeline(Sequence[T], Generic[T]):
@@ -42,13 +43,17 @@ class Timeline(Sequence[T], Generic[T]):
     def appended(self, item: T) -> Timeline[T]:
         """A new view with ``item`` after this view's items; this view is unchanged."""
         items = self._items
+        n = self._len
         with _LOCK:  # two threads appending to one view must not both extend in place
-            if len(items) == self._len:
+            if len(items) == n:
                 items.append(item)
-                return self._view(items, self._len + 1)
-        fresh = items[: self._len]
-        fresh.append(item)
-        return self._view(fresh, self._len + 1)
+            else:
+                items = items[:n]
+                items.append(item)
+        view: Timeline[T] = _new(Timeline)
+        view._items = items
+        view._len = n + 1
+        return view
 
     def prefix(self, n: int) -> Timeline[T]:
         """A view of the first ``n`` items (``0 <= n <= len(self)``), sharing this one's list."""
