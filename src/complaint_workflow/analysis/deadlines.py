@@ -352,6 +352,7 @@ class _Dates:
 
     @property
     def has_days(self) -> bool:
+        """Whether whole days are at hand (or optional dates, filled on demand)."""
         return self._days is not None or self._given is not None
 
     @property
@@ -361,9 +362,11 @@ class _Dates:
 
     @property
     def has_seconds(self) -> bool:
+        """Whether seconds since the epoch are at hand."""
         return self._seconds is not None
 
     def days(self) -> Days:
+        """Whole days since the epoch (worked out once, then kept)."""
         if self._days is None:
             if self._given is not None:
                 raw, present, fill = self._given
@@ -373,6 +376,7 @@ class _Dates:
         return self._days
 
     def seconds(self) -> Days:
+        """Seconds since the epoch (worked out once, then kept)."""
         if self._seconds is None:
             self._seconds = self.days() * _SECONDS_PER_DAY
         return self._seconds
@@ -424,7 +428,7 @@ class _Dates:
         not ``owed``."""
         if self.nat_outside is owed:
             seconds = self.seconds()
-        elif owed is not self.nat_outside and not owed.any():
+        elif not owed.any():
             seconds = np.full(owed.shape, _NAT, dtype=np.int64)
         else:
             seconds = _select(owed, self.seconds(), _NAT_DAYS)
