@@ -707,12 +707,25 @@ def policy_file_kinds() -> dict[str, str]:
         "clause an int": "working_days = 5\nclause = 3",
         "unknown key": "working_days = 5\nbogus = 1",
         "months a date": "months = 2024-01-01",
+        "restarts 1": "working_days = 5\nrestarts = 1",
+        "kept_when_met 'yes'": 'working_days = 5\nkept_when_met = "yes"',
+        "weighed_against numbers": "working_days = 5\nweighed_against = [1, 2]",
+        "a duration key": "working_days = 5\nduration = 5",
     }
     for label, body in target_values.items():
         top[f"target {label}"] = f'id = "x"\n\n[[targets]]\nid = "t"\n{body}\n'
     top["target id missing"] = 'id = "x"\n\n[[targets]]\nworking_days = 5\n'
     top["target id bad"] = 'id = "x"\n\n[[targets]]\nid = "T 1"\nworking_days = 5\n'
     top["target ids repeated"] = 'id = "x"\n' + '\n[[targets]]\nid = "t"\nworking_days = 5\n' * 2
+    top["title an int"] = 'id = "x"\ntitle = 5\n'
+    top["id with a newline"] = 'id = "x\\n"\n'
+    web = 'id = "x"\nextends = "cafcass-web"\n'
+    top["an inherited target changed badly"] = (
+        web + '[[targets]]\nid = "contact"\nanchor = "lunch"\n'
+    )
+    top["an inherited target changed twice"] = (
+        web + '\n[[targets]]\nid = "contact"\nweeks = 1\n' * 2
+    )
     return top
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypeAlias
 
 import attrs
 
-from .errors import PolicyError
+from .errors import PolicyError, bounded_repr
 
 if TYPE_CHECKING:
     from .calendar import WorkingDayCalendar
@@ -36,10 +36,10 @@ MAX_UNITS = 10_000
 
 def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if type(value) is not int or not 1 <= value <= MAX_UNITS:
-        raise PolicyError(
-            f"{type(instance).__name__}.{attribute.name} must be a whole number from 1 to "
-            f"{MAX_UNITS} (got {value!r})"
-        )
+        # The one check of a count: a policy file's ``working_days = 15`` meets it too.
+        expected, got = f"a whole number from 1 to {MAX_UNITS}", bounded_repr(value, 60)
+        message = f"{type(instance).__name__}.{attribute.name} must be {expected} (got {got})"
+        raise PolicyError(message, field=attribute.name, expected=expected, got=got)
 
 
 @attrs.frozen

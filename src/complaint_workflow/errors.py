@@ -112,8 +112,24 @@ class HistoryError(ComplaintWorkflowError, ValueError):
 class PolicyError(ComplaintWorkflowError, ValueError):
     """A policy (a TOML file or an ``evolve``) is not valid.
 
-    The message names the file, the key and what was expected; fix that key.
+    The message names the file, the key and what was expected; fix that key. When one field
+    was refused, ``field`` names it (in a file: its path, such as ``targets[3].working_days``),
+    ``expected`` says what it must be and ``got`` quotes, shortened, what came; they are
+    ``None`` for problems of the file as a whole (not TOML, too large, an unreadable path).
     """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        expected: str | None = None,
+        got: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.field = field
+        self.expected = expected
+        self.got = got
 
 
 class RouteDefinitionError(ComplaintWorkflowError, ValueError):

@@ -1,4 +1,4 @@
-"""JSON of a complaint's history: one strict codec (cattrs, imported only here).
+"""JSON of a complaint's history: one strict codec (the library's one cattrs converter).
 
 The document (``docs/json.md`` describes every key)::
 
@@ -25,27 +25,24 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import Any, Final
 
 import attrs
 
 from . import events as ev
+from ._converter import converter as _converter
+from ._converter import json_type as _json_type
 from .errors import (
     ComplaintWorkflowError,
     HistoryError,
     InvalidInputError,
     InvalidValueError,
-    NaiveDatetimeError,
     PinnedPolicyError,
     PolicyError,
     bounded_repr,
 )
 from .personal import PersonalDetails
 from .policy import BUILTIN_IDS, Policy
-
-if TYPE_CHECKING:
-    import cattrs
 
 __all__ = [
     "MAX_DEPTH",
@@ -78,109 +75,14 @@ _TOP_KEYS: Final = frozenset(
 )
 _PERSONAL_KEYS: Final = ("name", "contact", "text")
 _POLICY_KEYS: Final = frozenset({"toml", "sha256"})
-_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SHA256: Final = re.compile(r"[0-9a-f]{64}")
 
 # --------------------------------------------------------------------- the converter
-
-_CONVERTER: cattrs.Converter | None = None
-
-
-def _strict(kind: type, expected: str) -> Any:
-    def hook(value: Any, _: Any) -> Any:
-        if value.__class__ is not kind:
-            raise InvalidInputError(f"must be {expected} (got {_json_type(value)})")
-        return value
-
-    return hook
-
-
-def _structure_instant(value: Any, _: Any) -> datetime:
-    if value.__class__ is not str or len(value) > 64:
-        raise InvalidInputError(
-            f"must be an ISO 8601 time with a UTC offset as a string (got {_json_type(value)})"
-        )
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise InvalidValueError(
-            f"must be an ISO 8601 time with a UTC offset (got {bounded_repr(value)})"
-        ) from None
-    if parsed.tzinfo is None:
-        raise NaiveDatetimeError(
-            f"must carry a UTC offset, e.g. 2024-06-12T10:00:00+01:00 (got {bounded_repr(value)})"
-        )
-    return parsed
-
-
-def _structure_date(value: Any, _: Any) -> date:
-    if value.__class__ is not str:
-        raise InvalidInputError(f"must be a date as YYYY-MM-DD (got {_json_type(value)})")
-    try:
-        if _DATE.fullmatch(value) is None:
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidValueError(
-            f"must be a date as YYYY-MM-DD (got {bounded_repr(value)})"
-        ) from None
-
-
-def _structure_aspects(value: Any, _: Any) -> tuple[Any, ...]:
-    if value.__class__ is not list:
-        raise InvalidInputError(f"must be a list of aspects (got {_json_type(value)})")
-    return tuple(value)  # each aspect is checked by the event's validator
-
-
-def _converter() -> cattrs.Converter:
-    """The one converter: events, obligations and reports to JSON and (events) back."""
-    global _CONVERTER
-    if _CONVERTER is None:
-        import cattrs
-
-        converter = cattrs.Converter(forbid_extra_keys=True)
-        converter.register_unstructure_hook(datetime, datetime.isoformat)
-        converter.register_unstructure_hook(date, date.isoformat)
-        # Structuring never coerces: each hook checks the JSON type and returns the value as
-        # is; the attrs validators of the event then check the value itself.
-        converter.register_structure_hook(str, _strict(str, "a string"))
-        converter.register_structure_hook(int, _strict(int, "a whole number"))
-        converter.register_structure_hook(bool, _strict(bool, "true or false"))
-        converter.register_structure_hook(datetime, _structure_instant)
-        converter.register_structure_hook(date, _structure_date)
-        converter.register_structure_hook_func(_is_tuple, _structure_aspects)
-        converter.register_structure_hook_func(_is_literal, lambda v, t: v)
-        _CONVERTER = converter
-    return _CONVERTER
-
-
-def _is_tuple(kind: Any) -> bool:
-    return getattr(kind, "__origin__", None) is tuple  # only Assessed.aspects is one
-
-
-def _is_literal(kind: Any) -> bool:
-    return getattr(kind, "__origin__", None) is Literal
 
 
 def unstructure(value: Any) -> Any:
     """Any value of the library (an event, an obligation, a report) as JSON-ready data."""
     return _converter().unstructure(value)
-
-
-def _json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
 
 
 # --------------------------------------------------------------------- events

@@ -6,8 +6,15 @@ of named :class:`Parameters` (one per ambiguity of the texts, docs/policies.md) 
 ``cafcass-web`` (the current web page, written as ``cafcass-2012`` evolved). Analysts make
 variants with :meth:`Policy.evolve` or their own files, and compare with :meth:`Policy.diff`.
 
+One validation: every rule about a field lives once, in the attrs validators of these
+classes (and of the durations), and holds however a value is made: in Python, by ``evolve``
+or from a file. The TOML reader parses with ``tomllib``, resolves ``extends`` and ``drop``,
+and structures the document into the classes with the library's one cattrs converter, whose
+hooks for these classes pass every value through untouched; what the converter itself
+refuses is only the shape (an unknown key, a missing ``id``, a table where a list belongs).
 A policy file names every problem it has: :class:`~complaint_workflow.errors.PolicyError`
-carries the file, the key and what was expected, and nothing else escapes the loader.
+carries the file, the path of the key (``targets[3].working_days``) and what was expected,
+and nothing else escapes the loader.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
 import attrs
 
@@ -30,6 +37,8 @@ from .vocabulary import ACTS, ASPECTS, STRENGTHS, TARGET_ROUTES, TRIGGERS, Act, 
 from .vocabulary import ANCHORS as _ANCHORS
 
 if TYPE_CHECKING:
+    import cattrs
+
     from .calendar import WorkingDayCalendar
 
 __all__ = [
@@ -67,40 +76,45 @@ TARGET_IDS: Final = (
 )
 """The target ids both built-ins use; other code relies on them."""
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-_T = TypeVar("_T")
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+_Validator = Callable[[object, "attrs.Attribute[Any]", Any], None]
+_UNSHOWN: Final = object()
 
 
-def _policy_error(where: str, key: str, expected: str, got: object = None) -> PolicyError:
-    shown = "" if got is None else f" (got {_short(got)})"
-    return PolicyError(f"{where}: {key} must be {expected}{shown}")
+def _policy_error(where: str, key: str, expected: str, got: object = _UNSHOWN) -> PolicyError:
+    """``{where}: {key} must be {expected} (got ...)``, its parts kept on the error."""
+    shown = None if got is _UNSHOWN else _short(list(got) if isinstance(got, tuple) else got)
+    message = f"{where}: {key} must be {expected}" + ("" if shown is None else f" (got {shown})")
+    return PolicyError(message, field=key, expected=expected, got=shown)
 
 
 def _short(value: object) -> str:
     return bounded_repr(value, 60)  # safe on huge and deeply nested values
 
 
-def _one_of(choices: tuple[str, ...]) -> Callable[[object, attrs.Attribute[Any], Any], None]:
+def _rule(holds: Callable[[Any], bool], expected: str) -> _Validator:
+    """An attrs validator: the one check of a field, however its value was made."""
+
     def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if value not in choices:
-            raise _policy_error(
-                type(instance).__name__, attribute.name, f"one of {', '.join(choices)}", value
-            )
+        if not holds(value):
+            raise _policy_error(type(instance).__name__, attribute.name, expected, value)
 
     return check
 
 
-def _each_of(choices: tuple[str, ...]) -> Callable[[object, attrs.Attribute[Any], Any], None]:
-    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, tuple) or any(v not in choices for v in value):
-            raise _policy_error(
-                type(instance).__name__,
-                attribute.name,
-                f"a list of {', '.join(choices)}",
-                value,
-            )
+def _one_of(choices: tuple[str, ...]) -> _Validator:
+    return _rule(lambda v: v in choices, f"one of {', '.join(choices)}")
 
-    return check
+
+def _each_of(choices: tuple[str, ...]) -> _Validator:
+    return _rule(
+        lambda v: isinstance(v, tuple) and all(x in choices for x in v),
+        f"a list drawn from {', '.join(choices)}",
+    )
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, str) and _ID.fullmatch(value) is not None
 
 
 def _to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
@@ -108,16 +122,15 @@ def _to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(value) if isinstance(value, list) else value  # type: ignore[return-value]
 
 
-def _is_bool(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if type(value) is not bool:
-        raise _policy_error(type(instance).__name__, attribute.name, "true or false", value)
-
-
-def _ids(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, tuple) or any(
-        not isinstance(v, str) or not _ID.match(v) for v in value
-    ):
-        raise _policy_error(type(instance).__name__, attribute.name, "a list of target ids", value)
+# Exact types: a TOML ``true`` is not a number, nor ``1`` a boolean.
+_A_BOOL: Final = _rule(lambda v: type(v) is bool, "true or false")
+_A_STRING: Final = _rule(lambda v: type(v) is str, "a string")
+_AN_ID: Final = _rule(_is_id, "a string of lowercase letters, digits and '-'")
+_IDS: Final = _rule(lambda v: isinstance(v, tuple) and all(map(_is_id, v)), "a list of target ids")
+_A_DURATION: Final = _rule(
+    lambda v: isinstance(v, tuple(DURATION_TYPES.values())),
+    "WorkingDays, CalendarDays, Weeks or Months",
+)
 
 
 PARAMETER_CHOICES: Final[dict[str, tuple[str, ...]]] = {
@@ -140,12 +153,20 @@ class Parameters:
         default="calendar", validator=_one_of(PARAMETER_CHOICES["week_length"])
     )
     """"one week" is 7 calendar days (``calendar``) or 5 working days (``working``)."""
-    cutoff: time | None = attrs.field(default=None)
+    cutoff: time | None = attrs.field(
+        default=None,
+        validator=_rule(
+            lambda v: v is None or (isinstance(v, time) and v.tzinfo is None),
+            "a time such as 17:00, without a UTC offset",
+        ),
+    )
     """London time after which a complaint counts as received the next day; none by default."""
-    at_risk_working_days: int = attrs.field(default=1)
+    at_risk_working_days: int = attrs.field(
+        default=1, validator=_rule(lambda v: type(v) is int and 0 <= v <= 60, "a whole number 0-60")
+    )
     """An open obligation is ``at-risk`` once no more than this many working days remain,
     counting the due date (1: on the due date itself; 0: never before it is missed)."""
-    delay_extends: bool = attrs.field(default=True)
+    delay_extends: bool = attrs.field(default=True, validator=_A_BOOL)
     """A delay update sent before the due date extends it to the new expected date (§4.12)."""
     six_month_compares: Literal["received-date", "deemed-receipt"] = attrs.field(
         default="received-date", validator=_one_of(PARAMETER_CHOICES["six_month_compares"])
@@ -167,21 +188,6 @@ class Parameters:
     )
     """A late complaint accepted for exceptional circumstances is counted from when."""
 
-    def __attrs_post_init__(self) -> None:
-        if self.cutoff is not None and (
-            not isinstance(self.cutoff, time) or self.cutoff.tzinfo is not None
-        ):
-            raise _policy_error("Parameters", "cutoff", "a naive time such as 17:00", self.cutoff)
-        if type(self.at_risk_working_days) is not int or not 0 <= self.at_risk_working_days <= 60:
-            raise _policy_error(
-                "Parameters",
-                "at_risk_working_days",
-                "a whole number 0-60",
-                self.at_risk_working_days,
-            )
-        if type(self.delay_extends) is not bool:
-            raise _policy_error("Parameters", "delay_extends", "true or false", self.delay_extends)
-
 
 PARAMETER_NAMES: Final = tuple(a.name for a in attrs.fields(Parameters))
 
@@ -196,12 +202,14 @@ class Target:
     six-month rule), which is not an obligation of Cafcass.
     """
 
-    id: str = attrs.field()
-    duration: Duration = attrs.field()
+    id: str = attrs.field(validator=_AN_ID)
+    duration: Duration = attrs.field(validator=_A_DURATION)
+    """In a file, one key names the unit and gives the count: ``working_days = 15``,
+    ``calendar_days``, ``weeks`` or ``months``."""
     anchor: Anchor = attrs.field(default="receipt", validator=_one_of(ANCHORS))
     strength: Strength = attrs.field(default="hard", validator=_one_of(STRENGTHS))
-    clause: str = attrs.field(default="")
-    description: str = attrs.field(default="")
+    clause: str = attrs.field(default="", validator=_A_STRING)
+    description: str = attrs.field(default="", validator=_A_STRING)
     routes: tuple[str, ...] = attrs.field(
         default=("procedure",), converter=_to_tuple, validator=_each_of(ROUTES)
     )
@@ -213,30 +221,18 @@ class Target:
     )
     met_by: Act = attrs.field(default="response", validator=_one_of(ACTS))
     """The recorded act that meets it: ``response`` unless the file says otherwise."""
-    restarts: bool = attrs.field(default=True, validator=_is_bool)
+    restarts: bool = attrs.field(default=True, validator=_A_BOOL)
     """For a receipt anchor: whether the count starts again when the procedure's clock starts
     later (a quick fix escalated, a late complaint accepted; ``Parameters`` say when). False
     for what is owed on the actual receipt whatever follows (passing it to the CST)."""
-    kept_when_met: bool = attrs.field(default=False, validator=_is_bool)
+    kept_when_met: bool = attrs.field(default=False, validator=_A_BOOL)
     """Still listed, as met, after the complaint leaves the target's routes (e.g. a complaint
     passed to the CST, then found to be a repeat)."""
-    weighed_against: tuple[str, ...] = attrs.field(default=(), converter=_to_tuple, validator=_ids)
+    weighed_against: tuple[str, ...] = attrs.field(default=(), converter=_to_tuple, validator=_IDS)
     """The limits this target is weighed against, in order: under the parameter
     ``response_before_hearing = "only-if-before-limit"`` it is owed only when it falls before
     the due date of the first of them that applies (the 5-days-before-the-hearing target
     against the response limit)."""
-
-    @id.validator
-    def _check_id(self, attribute: attrs.Attribute[str], value: str) -> None:
-        if not isinstance(value, str) or not _ID.match(value):
-            raise _policy_error("Target", "id", "lowercase letters, digits and '-'", value)
-
-    @duration.validator
-    def _check_duration(self, attribute: attrs.Attribute[Duration], value: Duration) -> None:
-        if not isinstance(value, tuple(DURATION_TYPES.values())):
-            raise _policy_error(
-                f"Target {self.id!r}", "duration", "WorkingDays, CalendarDays, Weeks or Months"
-            )
 
     @property
     def backward(self) -> bool:
@@ -275,13 +271,19 @@ class PolicyChange:
 
 
 def _check_targets(instance: Policy, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, tuple) or not all(isinstance(t, Target) for t in value):
-        raise _policy_error(f"policy {instance.id!r}", "targets", "a tuple of Target")
+    tables = "an array of tables ([[targets]]; in Python, a tuple of Target)"
+    if not isinstance(value, tuple):
+        raise _policy_error("Policy", "targets", tables, value)
     seen: set[str] = set()
-    for t in value:
-        if t.id in seen:
-            raise _policy_error(f"policy {instance.id!r}", "targets", "unique ids", t.id)
-        seen.add(t.id)
+    for index, target in enumerate(value):
+        if not isinstance(target, Target):
+            table = "a table ([[targets]]; in Python, a Target)"
+            raise _policy_error("Policy", f"targets[{index}]", table, target)
+        if target.id in seen:
+            raise _policy_error(
+                "Policy", f"targets[{index}].id", "unique among the targets", target.id
+            )
+        seen.add(target.id)
 
 
 @attrs.frozen(cache_hash=True)
@@ -299,23 +301,18 @@ class Policy:
     targets.investigation.duration: 20 working days -> 15 working days
     """
 
-    id: str = attrs.field()
-    title: str = attrs.field(default="")
-    source: str = attrs.field(default="")
+    id: str = attrs.field(validator=_AN_ID)
+    title: str = attrs.field(default="", validator=_A_STRING)
+    source: str = attrs.field(default="", validator=_A_STRING)
     targets: tuple[Target, ...] = attrs.field(
         default=(), converter=_to_tuple, validator=_check_targets
     )
-    parameters: Parameters = attrs.field(factory=Parameters)
-
-    @parameters.validator
-    def _check_parameters(self, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, Parameters):
-            raise _policy_error("Policy", "parameters", "a Parameters", type(value).__name__)
-
-    @id.validator
-    def _check_id(self, attribute: attrs.Attribute[str], value: str) -> None:
-        if not isinstance(value, str) or not _ID.match(value):
-            raise _policy_error("Policy", "id", "lowercase letters, digits and '-'", value)
+    parameters: Parameters = attrs.field(
+        factory=Parameters,
+        validator=_rule(
+            lambda v: isinstance(v, Parameters), "a table ([parameters]; in Python, a Parameters)"
+        ),
+    )
 
     # ----------------------------------------------------------------- loading
 
@@ -396,24 +393,8 @@ class Policy:
         import tomli_w  # imported here: only writing a policy needs it
 
         head = {"id": self.id, "title": self.title, "source": self.source}
-        targets = []
-        for t in self.targets:
-            entry: dict[str, Any] = {"id": t.id, t.duration.key: t.duration.n}
-            entry |= {"anchor": t.anchor, "strength": t.strength}
-            entry |= {k: v for k, v in (("clause", t.clause), ("description", t.description)) if v}
-            entry["routes"] = list(t.routes)
-            entry |= {"triggers": list(t.triggers)} if t.triggers else {}
-            entry |= {"owed_by": t.owed_by} if t.owed_by != "cafcass" else {}
-            entry |= {"met_by": t.met_by, "restarts": t.restarts, "kept_when_met": t.kept_when_met}
-            entry |= (
-                {"weighed_against": _toml_plain(t.weighed_against)} if t.weighed_against else {}
-            )
-            targets.append(entry)
-        parameters = {
-            name: _toml_plain(value)
-            for name in PARAMETER_NAMES
-            if (value := getattr(self.parameters, name)) is not None
-        }
+        targets = [_target_table(t) for t in self.targets]
+        parameters = _parameters_table(self.parameters)
         document = {k: v for k, v in head.items() if v} | {"parameters": parameters}
         return tomli_w.dumps(document | {"targets": targets})
 
@@ -566,26 +547,38 @@ def _toml_plain(value: object) -> object:
     return str(value)
 
 
+def _target_table(t: Target) -> dict[str, Any]:
+    """A target as its ``[[targets]]`` table: what ``to_toml`` writes and ``extends`` inherits."""
+    entry: dict[str, Any] = {"id": t.id, t.duration.key: t.duration.n}
+    entry |= {"anchor": t.anchor, "strength": t.strength}
+    entry |= {k: v for k, v in (("clause", t.clause), ("description", t.description)) if v}
+    entry["routes"] = list(t.routes)
+    entry |= {"triggers": list(t.triggers)} if t.triggers else {}
+    entry |= {"owed_by": t.owed_by} if t.owed_by != "cafcass" else {}
+    entry |= {"met_by": t.met_by, "restarts": t.restarts, "kept_when_met": t.kept_when_met}
+    entry |= {"weighed_against": _toml_plain(t.weighed_against)} if t.weighed_against else {}
+    return entry
+
+
+def _parameters_table(parameters: Parameters) -> dict[str, Any]:
+    """The parameters as their ``[parameters]`` table (a cutoff of none is left out)."""
+    return {
+        name: _toml_plain(value)
+        for name in PARAMETER_NAMES
+        if (value := getattr(parameters, name)) is not None
+    }
+
+
 # --------------------------------------------------------------------- the loader
 
-_TOP_KEYS: Final = frozenset({"id", "title", "source", "extends", "drop", "parameters", "targets"})
-_TARGET_KEYS: Final = frozenset(
-    {
-        "id",
-        "anchor",
-        "strength",
-        "clause",
-        "description",
-        "routes",
-        "triggers",
-        "owed_by",
-        "met_by",
-        "restarts",
-        "kept_when_met",
-        "weighed_against",
-    }
-    | set(DURATION_TYPES)
-)
+_FILE_KEYS: Final[dict[type, tuple[str, ...]]] = {
+    Policy: tuple(sorted({a.name for a in attrs.fields(Policy)} | {"extends", "drop"})),
+    Target: tuple(
+        sorted({a.name for a in attrs.fields(Target)} - {"duration"} | {*DURATION_TYPES})
+    ),
+    Parameters: PARAMETER_NAMES,
+}
+"""The keys a file may use in each table (a target spells its duration by its unit)."""
 _MAX_EXTENDS: Final = 8
 MAX_POLICY_BYTES: Final = 1_000_000
 """The largest policy file read (the built-ins are about 4 kB)."""
@@ -641,125 +634,6 @@ def _toml_depth_ok(text: str) -> bool:
     return True
 
 
-def _get(
-    table: Mapping[str, Any], key: str, kind: type[_T], where: str, path: str, expected: str
-) -> _T | None:
-    if key not in table:
-        return None
-    value = table[key]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise _policy_error(where, path, expected, value)
-    return value
-
-
-def _str_list(value: Any, where: str, path: str, choices: tuple[str, ...]) -> tuple[str, ...]:
-    if not isinstance(value, list) or any(
-        not isinstance(v, str) or v not in choices for v in value
-    ):
-        raise _policy_error(where, path, f"a list drawn from {', '.join(choices)}", value)
-    return tuple(value)
-
-
-def _parse_parameters(table: Any, where: str, base: Parameters) -> Parameters:
-    if not isinstance(table, dict):
-        raise _policy_error(where, "parameters", "a table", table)
-    values: dict[str, Any] = {}
-    for key, value in table.items():
-        path = f"parameters.{key}"
-        if key not in PARAMETER_NAMES:
-            raise _policy_error(where, path, f"one of {', '.join(PARAMETER_NAMES)} (unknown key)")
-        if key == "cutoff":
-            if isinstance(value, str):
-                try:
-                    value = time.fromisoformat(value) if value else None
-                except ValueError:
-                    raise _policy_error(where, path, "a time such as 17:00", value) from None
-            if value is not None and (not isinstance(value, time) or value.tzinfo is not None):
-                raise _policy_error(where, path, "a time such as 17:00", value)
-        elif key == "at_risk_working_days":
-            if type(value) is not int or not 0 <= value <= 60:
-                raise _policy_error(where, path, "a whole number 0-60", value)
-        elif key == "delay_extends":
-            if type(value) is not bool:
-                raise _policy_error(where, path, "true or false", value)
-        else:
-            choices = PARAMETER_CHOICES[key]
-            if value not in choices:
-                raise _policy_error(where, path, f"one of {', '.join(choices)}", value)
-        values[key] = value
-    return attrs.evolve(base, **values)
-
-
-def _parse_target(table: Any, index: int, where: str, base: Target | None) -> Target:
-    path = f"targets[{index}]"
-    if not isinstance(table, dict):
-        raise _policy_error(where, path, "a table ([[targets]])", table)
-    target_id = _get(table, "id", str, where, f"{path}.id", "a string")
-    if target_id is None:
-        raise _policy_error(where, f"{path}.id", "present (every target needs an id)")
-    if not _ID.match(target_id):
-        raise _policy_error(where, f"{path}.id", "lowercase letters, digits and '-'", target_id)
-    path = f"targets[{index}] ({target_id})"
-    unknown = sorted(set(table) - _TARGET_KEYS)
-    if unknown:
-        raise _policy_error(
-            where, f"{path}.{unknown[0]}", f"one of {', '.join(sorted(_TARGET_KEYS))} (unknown key)"
-        )
-    measured = [k for k in DURATION_TYPES if k in table]
-    if len(measured) > 1:
-        raise _policy_error(
-            where, f"{path}.{measured[1]}", f"absent: give only one of {', '.join(DURATION_TYPES)}"
-        )
-    fields: dict[str, Any] = {}
-    if measured:
-        key = measured[0]
-        n = table[key]
-        if type(n) is not int or not 1 <= n <= 10_000:
-            raise _policy_error(where, f"{path}.{key}", "a whole number from 1 to 10000", n)
-        fields["duration"] = DURATION_TYPES[key](n)
-    elif base is None:
-        raise _policy_error(
-            where, f"{path}", f"given a duration: one of {', '.join(DURATION_TYPES)}"
-        )
-    for key, choices in (
-        ("anchor", ANCHORS),
-        ("strength", STRENGTHS),
-        ("owed_by", ("cafcass", "complainant")),
-        ("met_by", ACTS),
-    ):
-        value = _get(table, key, str, where, f"{path}.{key}", f"one of {', '.join(choices)}")
-        if value is not None:
-            if value not in choices:
-                raise _policy_error(where, f"{path}.{key}", f"one of {', '.join(choices)}", value)
-            fields[key] = value
-    for key in ("clause", "description"):
-        value = _get(table, key, str, where, f"{path}.{key}", "a string")
-        if value is not None:
-            fields[key] = value
-    if "routes" in table:
-        fields["routes"] = _str_list(table["routes"], where, f"{path}.routes", ROUTES)
-    if "triggers" in table:
-        fields["triggers"] = _str_list(table["triggers"], where, f"{path}.triggers", TRIGGERS)
-    for key in ("restarts", "kept_when_met"):
-        if key in table:
-            if type(table[key]) is not bool:
-                raise _policy_error(where, f"{path}.{key}", "true or false", table[key])
-            fields[key] = table[key]
-    if "weighed_against" in table:
-        value = table["weighed_against"]
-        if not isinstance(value, list) or any(
-            not isinstance(v, str) or not _ID.match(v) for v in value
-        ):
-            raise _policy_error(where, f"{path}.weighed_against", "a list of target ids", value)
-        fields["weighed_against"] = tuple(value)
-    try:
-        if base is not None:
-            return attrs.evolve(base, **fields)
-        return Target(id=target_id, **fields)
-    except PolicyError as exc:
-        raise PolicyError(f"{where}: {path}: {exc}") from None
-
-
 def _load(
     raw: bytes,
     where: str,
@@ -791,73 +665,234 @@ def _from_document(
     depth: int,
     parent_of: Callable[[str], Policy] | None = None,
 ) -> Policy:
-    unknown = sorted(set(document) - _TOP_KEYS)
-    if unknown:
-        raise _policy_error(
-            where, unknown[0], f"one of {', '.join(sorted(_TOP_KEYS))} (unknown key)"
-        )
-    policy_id = _get(document, "id", str, where, "id", "a string")
-    if policy_id is None:
-        raise _policy_error(where, "id", "present (a policy needs an id)")
-    if not _ID.match(policy_id):
-        raise _policy_error(where, "id", "lowercase letters, digits and '-'", policy_id)
-    title = _get(document, "title", str, where, "title", "a string") or ""
-    source = _get(document, "source", str, where, "source", "a string") or ""
-    parent: Policy | None = None
-    extends = _get(document, "extends", str, where, "extends", "a policy id or a .toml path")
-    if extends is not None:
-        if depth >= _MAX_EXTENDS:
-            raise _policy_error(where, "extends", f"a chain of at most {_MAX_EXTENDS} files")
-        if parent_of is not None:  # embedded in a document: never a file
-            parent = parent_of(extends)
-        elif extends in BUILTIN_IDS:
-            parent = _builtin(extends)
-        elif extends.endswith(".toml") and folder is not None:
-            parent_path = folder / extends
-            try:
-                raw = _read_regular_file(parent_path, str(parent_path))
-            except PolicyError:
-                raise _policy_error(where, "extends", "a readable .toml file", extends) from None
-            parent = _load(raw, str(parent_path), parent_path.parent, depth + 1)
-        else:
-            raise _policy_error(
-                where, "extends", f"one of {', '.join(BUILTIN_IDS)} or a .toml path", extends
-            )
-    targets: list[Target] = list(parent.targets) if parent else []
-    drop = document.get("drop")
+    """Resolve ``extends`` and ``drop``, then structure the document into a :class:`Policy`."""
+    raw = {k: v for k, v in document.items() if k not in ("extends", "drop")}
+    origins: list[int | None] | None = None
+    if "extends" in document:
+        parent = _parent(document["extends"], where, folder, depth, parent_of)
+        raw, origins = _inherit(raw, parent, document.get("drop"), where)
+    elif "drop" in document:
+        raise _policy_error(where, "drop", "used only with extends")
+    try:
+        return _reader().structure(raw, Policy)
+    except Exception as exc:  # cattrs' error group, the validators' PolicyErrors inside
+        error = _reworded(exc, where, raw.get("targets"), origins)
+    raise error  # outside the handler: no __context__ (cattrs' groups do not pickle)
+
+
+def _parent(
+    extends: object,
+    where: str,
+    folder: Path | None,
+    depth: int,
+    parent_of: Callable[[str], Policy] | None,
+) -> Policy:
+    """The policy ``extends`` names: a built-in, a file beside this one, or (embedded in a
+    document) whatever ``parent_of`` resolves."""
+    if not isinstance(extends, str):
+        raise _policy_error(where, "extends", "a policy id or a .toml path", extends)
+    if depth >= _MAX_EXTENDS:
+        raise _policy_error(where, "extends", f"a chain of at most {_MAX_EXTENDS} files")
+    if parent_of is not None:  # embedded in a document: never a file
+        return parent_of(extends)
+    if extends in BUILTIN_IDS:
+        return _builtin(extends)
+    if extends.endswith(".toml") and folder is not None:
+        parent_path = folder / extends
+        try:
+            raw = _read_regular_file(parent_path, str(parent_path))
+        except PolicyError:
+            raise _policy_error(where, "extends", "a readable .toml file", extends) from None
+        return _load(raw, str(parent_path), parent_path.parent, depth + 1)
+    raise _policy_error(
+        where, "extends", f"one of {', '.join(BUILTIN_IDS)} or a .toml path", extends
+    )
+
+
+def _inherit(
+    raw: dict[str, Any], parent: Policy, drop: object, where: str
+) -> tuple[dict[str, Any], list[int | None]]:
+    """The document with what it inherits written in, and where each target came from.
+
+    The parent's parameters go under the file's own; the parent's targets (less ``drop``)
+    are changed key by key by the file's tables of the same id, and the file's other tables
+    follow them. For each resulting target, its index among the file's tables (``None`` for
+    one inherited as it was), so that a message names the table the file has.
+    """
+    tables = [_target_table(t) for t in parent.targets]
     if drop is not None:
-        if parent is None:
-            raise _policy_error(where, "drop", "used only with extends")
-        names = [t.id for t in targets]
+        names = [t.id for t in parent.targets]
         if not isinstance(drop, list) or any(d not in names for d in drop):
             raise _policy_error(where, "drop", f"a list drawn from {', '.join(names)}", drop)
-        targets = [t for t in targets if t.id not in drop]
-    parameters = parent.parameters if parent else Parameters()
-    if "parameters" in document:
-        parameters = _parse_parameters(document["parameters"], where, parameters)
-    raw_targets = document.get("targets", [])
-    if not isinstance(raw_targets, list):
-        raise _policy_error(where, "targets", "an array of tables ([[targets]])", raw_targets)
-    inherited = {t.id for t in targets}
-    seen: set[str] = set()
-    for index, table in enumerate(raw_targets):
-        target_id = table.get("id") if isinstance(table, dict) else None
-        if isinstance(target_id, str) and target_id in seen:
-            raise _policy_error(where, f"targets[{index}].id", "unique in the file", target_id)
-        position = next((i for i, t in enumerate(targets) if t.id == target_id), None)
-        base = targets[position] if position is not None and target_id in inherited else None
-        target = _parse_target(table, index, where, base)
-        seen.add(target.id)
-        if position is None:
-            targets.append(target)
-        else:
-            targets[position] = target
+        tables = [t for t in tables if t["id"] not in drop]
+    merged = dict(raw)
+    own = raw.get("parameters", {})
+    inherited = _parameters_table(parent.parameters)
+    merged["parameters"] = inherited | own if isinstance(own, dict) else own
+    origins: list[int | None] = [None] * len(tables)
+    given = raw.get("targets", [])
+    if isinstance(given, list):  # anything else is left for Policy's validator to refuse
+        position = {t["id"]: i for i, t in enumerate(tables)}
+        for index, table in enumerate(given):
+            target_id = table.get("id") if isinstance(table, dict) else None
+            at = position.pop(target_id, None) if isinstance(target_id, str) else None
+            if at is None:  # a new target, or an id given twice (Policy's validator refuses)
+                tables.append(table)
+                origins.append(index)
+                continue
+            base = tables[at]
+            if any(unit in table for unit in DURATION_TYPES):  # its own duration replaces
+                base = {k: v for k, v in base.items() if k not in DURATION_TYPES}
+            tables[at] = base | table
+            origins[at] = index
+        merged["targets"] = tables
+    return merged, origins
+
+
+# --------------------------------------------------------------------- the converter's hooks
+
+
+@functools.cache
+def _reader() -> cattrs.Converter:
+    """The library's one converter, with the policy classes' hooks (registered on first use).
+
+    Every field is passed on as it came: the classes' validators are its only check. The
+    hooks do what the file's spelling needs and no more: a table becomes its class (a value
+    that is not a table is handed on as it is, for the owning class's validator to refuse), a
+    unit key (``working_days = 15``) becomes the target's duration and a string cutoff
+    (``"17:00"``) a time. The converter refuses unknown keys and a missing ``id``.
+    """
+    from cattrs.gen import make_dict_structure_fn, override
+
+    from ._converter import converter
+
+    conv = converter()
+
+    def as_is(cls: type, **special: Any) -> dict[str, Any]:
+        return {a.name: override(struct_hook=_as_is) for a in attrs.fields(cls)} | special
+
+    def tables_only(structure: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+        return lambda value, kind: structure(value, kind) if value.__class__ is dict else value
+
+    parameters = make_dict_structure_fn(
+        Parameters, conv, **as_is(Parameters, cutoff=override(struct_hook=_cutoff))
+    )
+    parameters_hook = tables_only(parameters)
+    conv.register_structure_hook(Parameters, parameters_hook)
+    target = make_dict_structure_fn(Target, conv, **as_is(Target))
+    conv.register_structure_hook(Target, tables_only(lambda v, k: target(_with_duration(v), k)))
+
+    def targets(value: Any, _: Any) -> Any:
+        return conv.structure(value, list[Target]) if value.__class__ is list else value
+
+    policy = make_dict_structure_fn(
+        Policy,
+        conv,
+        **as_is(
+            Policy,
+            targets=override(struct_hook=targets),
+            parameters=override(struct_hook=parameters_hook),
+        ),
+    )
+    conv.register_structure_hook(Policy, policy)
+    return conv
+
+
+def _as_is(value: Any, _: Any) -> Any:
+    return value
+
+
+def _cutoff(value: Any, _: Any) -> Any:
+    """``cutoff = "17:00"`` is the time it names and ``""`` none; other values pass as they are."""
+    if value.__class__ is not str:
+        return value
+    if not value:
+        return None
     try:
-        return Policy(
-            id=policy_id, title=title, source=source, targets=tuple(targets), parameters=parameters
-        )
-    except PolicyError as exc:  # pragma: no cover - every field was checked above
-        raise PolicyError(f"{where}: {exc}") from None
+        return time.fromisoformat(value)
+    except ValueError:
+        return value  # the validator refuses it, quoting it
+
+
+def _with_duration(table: dict[str, Any]) -> dict[str, Any]:
+    """A ``[[targets]]`` table with its unit key (``working_days = 15``) made the duration.
+
+    The duration's own validator checks the count; its refusal is re-worded for the key.
+    """
+    if "duration" in table:  # the file names the unit instead
+        known = ", ".join(_FILE_KEYS[Target])
+        raise _policy_error("Target", "duration", f"one of {known} (unknown key)")
+    units = [unit for unit in DURATION_TYPES if unit in table]
+    if len(units) > 1:
+        expected = f"absent: give only one of {', '.join(DURATION_TYPES)}"
+        raise _policy_error("Target", units[1], expected)
+    shaped = {k: v for k, v in table.items() if k not in DURATION_TYPES}
+    if units:
+        try:
+            shaped["duration"] = DURATION_TYPES[units[0]](table[units[0]])
+        except PolicyError as exc:
+            expected = exc.expected or str(exc)
+            raise _policy_error("Target", units[0], expected, table[units[0]]) from None
+    return shaped
+
+
+_MISSING: Final = {
+    "": "present (a policy needs an id)",
+    "id": "present (every target needs an id)",
+    "duration": f"given: one of {', '.join(DURATION_TYPES)} (a target needs a duration)",
+}
+
+
+def _reworded(
+    exc: Exception, where: str, tables: object, origins: list[int | None] | None
+) -> PolicyError:
+    """One PolicyError for what structuring raised: the file, the path of the first problem
+    (``targets[3] (investigation).working_days``), what it must be, what came."""
+    import cattrs
+
+    leaves: list[BaseException] = []
+
+    def token(leaf: BaseException, _: object) -> str:
+        leaves.append(leaf)
+        return str(len(leaves) - 1)
+
+    found = cattrs.transform_error(exc, path="", format_exception=token)
+    number, _, path = found[0].partition(" @ ")
+    leaf = leaves[int(number)]
+    got: str | None = None
+    if isinstance(leaf, PolicyError) and leaf.expected is not None:  # an attrs validator
+        path += f".{leaf.field}" if leaf.field else ""
+        expected, got = leaf.expected, leaf.got
+    elif isinstance(leaf, cattrs.ForbiddenExtraKeysError):
+        path += f".{sorted(map(str, leaf.extra_fields))[0]}"
+        expected = f"one of {', '.join(_FILE_KEYS[leaf.cl])} (unknown key)"
+    elif isinstance(leaf, KeyError):  # a required key is missing
+        expected = _MISSING.get("" if path == ".id" else path.rpartition(".")[2], "present")
+    else:  # pragma: no cover - every hook hands on what it cannot read
+        expected = f"well formed ({type(leaf).__name__})"
+    path, named = _as_in_file(path.lstrip("."), tables, origins)
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    shown = "" if got is None else f" (got {got})"
+    return PolicyError(
+        f"{where}: {named} must be {expected}{shown}{more}", field=path, expected=expected, got=got
+    )
+
+
+def _as_in_file(path: str, tables: object, origins: list[int | None] | None) -> tuple[str, str]:
+    """A path as the file has it (``targets[i]`` counts the file's own tables, not what it
+    inherits), and the same with the target's id for the message (``targets[3] (contact)``)."""
+    found = re.match(r"targets\[(\d+)\]", path)
+    if found is None or not isinstance(tables, list):
+        return path, path
+    index, rest = int(found[1]), path[found.end() :]
+    in_file = index if origins is None else origins[index]
+    table = tables[index] if index < len(tables) else None
+    target_id = table.get("id") if isinstance(table, dict) else None
+    if in_file is None:  # pragma: no cover - an inherited target was valid in its parent
+        return path, path
+    plain = f"targets[{in_file}]{rest}"
+    known = isinstance(target_id, str) and _ID.fullmatch(target_id) and rest != ".id"
+    return plain, f"targets[{in_file}] ({target_id}){rest}" if known else plain
 
 
 BUILTIN_IDS: Final = ("cafcass-2012", "cafcass-web")
