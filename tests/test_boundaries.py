@@ -9,11 +9,13 @@ exact instant a delay update stops extending.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from complaint_workflow import (
+    CalendarDataError,
     CalendarRangeError,
     InvalidInputError,
     NaiveDatetimeError,
@@ -330,3 +332,85 @@ def test_month_arithmetic_equals_relativedelta_on_every_day() -> None:
         for n in (-13, -12, -6, -1, 1, 2, 6, 11, 12, 25):
             assert shift_months(day, n) == day + relativedelta(months=n), (day, n)
         day += timedelta(days=1)
+
+
+# --------------------------------------------------------------------- the GOV.UK reader's limits
+
+
+def _division(events: list[dict[str, str]]) -> dict[str, object]:
+    return {"england-and-wales": {"division": "england-and-wales", "events": events}}
+
+
+def test_a_long_path_is_cut_to_200_characters_in_the_message(tmp_path: Path) -> None:
+    """A path of 200 characters is named whole; a longer one is cut to 197 and '...'."""
+    from complaint_workflow.calendar import load_govuk_bank_holidays
+
+    base = str(tmp_path) + "/"
+    exact = base + "a" * (200 - len(base))
+    longer = base + "b" * (201 - len(base))
+    with pytest.raises(CalendarDataError) as whole:
+        load_govuk_bank_holidays(exact)
+    assert str(whole.value).startswith(exact + ": cannot read it")
+    with pytest.raises(CalendarDataError) as cut:
+        load_govuk_bank_holidays(longer)
+    assert str(cut.value).startswith(longer[:197] + "...: cannot read it")
+
+
+def test_a_title_may_have_200_characters_not_201() -> None:
+    """A holiday's title of 200 characters is read; one of 201 is refused."""
+    from complaint_workflow.calendar import load_govuk_bank_holidays
+
+    ok = load_govuk_bank_holidays(_division([{"date": "2024-05-06", "title": "t" * 200}]))
+    assert ok == {date(2024, 5, 6): "t" * 200}
+    with pytest.raises(CalendarDataError, match="at most 200"):
+        load_govuk_bank_holidays(_division([{"date": "2024-05-06", "title": "t" * 201}]))
+
+
+def test_a_file_of_exactly_16_mib_is_read_and_one_byte_more_is_refused(tmp_path: Path) -> None:
+    """The size limit is 16 MiB inclusive, and the whole of such a file is parsed."""
+    import json
+
+    from complaint_workflow.calendar import MAX_GOVUK_BYTES, load_govuk_bank_holidays
+
+    assert MAX_GOVUK_BYTES == 16 * 1024 * 1024
+    head = json.dumps(_division([{"date": "2024-05-06", "title": "Early May"}]))[:-1]
+    pad = ', "pad": "' + "x" * MAX_GOVUK_BYTES
+    exact = (head + pad)[: MAX_GOVUK_BYTES - 2] + '"}'  # ends in "}": cut short, it is not JSON
+    path = tmp_path / "bank-holidays.json"
+    path.write_text(exact, encoding="ascii")
+    assert path.stat().st_size == MAX_GOVUK_BYTES
+    assert load_govuk_bank_holidays(path) == {date(2024, 5, 6): "Early May"}
+    path.write_text(exact + " ", encoding="ascii")
+    with pytest.raises(CalendarDataError, match=f"larger than {MAX_GOVUK_BYTES} bytes"):
+        load_govuk_bank_holidays(path)
+
+
+def test_a_year_with_eight_days_replaces_and_one_with_seven_merges() -> None:
+    """A GOV.UK year holding 8 days is a full list (it replaces); 7 is a partial one (merged)."""
+    cal = WorkingDayCalendar.england_and_wales()
+    had_2025 = {d for d in cal.holidays if d.year == 2025}
+    had_2026 = {d for d in cal.holidays if d.year == 2026}
+    assert len(had_2025) == len(had_2026) == 8
+    eight = [{"date": f"2025-06-{day:02d}", "title": "made up"} for day in range(2, 10)]
+    seven = [{"date": f"2026-06-{day:02d}", "title": "made up"} for day in range(1, 8)]
+    new = cal.with_govuk_bank_holidays(_division(eight + seven))
+    assert {d for d in new.holidays if d.year == 2025} == {date(2025, 6, d) for d in range(2, 10)}
+    assert {d for d in new.holidays if d.year == 2026} == had_2026 | {
+        date(2026, 6, d) for d in range(1, 8)
+    }
+
+
+@pytest.mark.parametrize(("year", "accepted"), [(0, False), (1, True), (9998, True), (9999, False)])
+def test_the_holidays_package_span_runs_from_year_1_to_9998(
+    monkeypatch: pytest.MonkeyPatch, year: int, accepted: bool
+) -> None:
+    """Years 1 and 9998 pass the span check (then the missing package is named); 0 and 9999
+    are refused first."""
+    import sys
+
+    from complaint_workflow.errors import MissingDependencyError
+
+    monkeypatch.setitem(sys.modules, "holidays", None)  # "not installed"
+    expected = MissingDependencyError if accepted else InvalidInputError
+    with pytest.raises(expected):
+        WorkingDayCalendar.from_holidays_package(year, year)

@@ -182,7 +182,9 @@ class Complaint:
         reason = _check_opening(opened, calendar)
         if reason:
             raise EventRejected(_NEW, opened.name, reason)
-        opened = attrs.evolve(opened, at=_fixed_offset(opened.at))
+        if opened.version not in (None, 1):
+            raise EventRejected(_NEW, opened.name, "the opening event must be version 1")
+        opened = ev.restamped(opened, _fixed_offset(opened.at), 1)  # both checked: no evolve
         at = opened.at
         situation = Situation(
             complaint_id=opened.complaint_id,
@@ -200,9 +202,6 @@ class Complaint:
             states=RouteStates(child="not-offered" if opened.complainant == "child" else None),
             last_at=at,
         )
-        if opened.version not in (None, 1):
-            raise EventRejected(_NEW, opened.name, "the opening event must be version 1")
-        opened = attrs.evolve(opened, version=1)
         complaint = cls(
             situation=situation,
             policy=policy,

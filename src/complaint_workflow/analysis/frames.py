@@ -31,6 +31,7 @@ __all__ = [
     "COMPLAINT_COLUMNS",
     "OBLIGATION_COLUMNS",
     "OBLIGATION_ROW_COLUMNS",
+    "CaseloadRows",
     "complaint_row",
     "dates_series",
     "instants_series",
@@ -236,6 +237,140 @@ def complaint_row(
     rows["events"].append(len(complaint.history))
 
 
+_PER_COMPLAINT: Final = (
+    "policy",
+    "complaint_id",
+    "complainant",
+    "route",
+    "received_at",
+    "deemed_receipt",
+    "quarter",
+    "christmas_week",
+)
+"""The obligations frame's columns that repeat the complaint's own (its complaints-frame row)."""
+_PER_OBLIGATION: Final = ("obligation_id", "due", "strength", "clause", "status", "met_at")
+_ASPECT_COLUMNS: Final = tuple(f"aspect_{a.replace('-', '_')}" for a in ASPECTS)
+
+
+class CaseloadRows:
+    """The complaints and obligations frames of many finished complaints, collected one
+    complaint at a time as a few small tuples and turned into frames column-wise at the end.
+
+    Equal to :func:`complaint_row` and :func:`obligation_rows` over the same complaints and
+    :func:`to_frame` / :func:`obligations_frame` of their columns, for less work: what every
+    obligation row repeats of its complaint is kept once per complaint and repeated when the
+    frame is built, and nothing keeps a complaint once its row is made.
+    """
+
+    __slots__ = ("_aspects", "_calendar", "_complaints", "_counts", "_obligations")
+
+    def __init__(self, calendar: WorkingDayCalendar) -> None:
+        self._calendar = calendar
+        self._complaints: list[tuple[Any, ...]] = []
+        self._aspects: list[tuple[str, ...]] = []
+        self._obligations: list[tuple[Any, ...]] = []
+        self._counts: list[int] = []
+
+    def add(
+        self, complaint: Complaint, at: datetime, off_hours: bool, eligibility: str | None = None
+    ) -> None:
+        """Add ``complaint``'s row and its obligations at ``at`` (``eligibility``: known
+        already, saves deriving it)."""
+        s = complaint.situation
+        received = s.received_at
+        local = received.astimezone(LONDON)
+        day0 = complaint.deemed_receipt
+        owed = complaint.obligations(at)
+        rows = self._obligations
+        breaches = 0
+        for o in owed:
+            rows.append(
+                (o.id, o.due, o.strength, o.clause, o.status, o.met_at, o.extended_from, o.overdue)
+            )
+            if o.status == "breached":
+                breaches += 1
+        self._counts.append(len(owed))
+        by_id = {o.id: o for o in owed}
+        response = next((by_id[t] for t in RESPONSE_TARGETS if t in by_id), None)
+        responded = s.done_at("response")
+        history = complaint.history
+        opened = history[0]
+        assert isinstance(opened, ev.ComplaintOpened)
+        triaged = sum(1 for e in history if isinstance(e, ev.Triaged))
+        states = s.states
+        self._aspects.append(s.aspects)
+        self._complaints.append(
+            (
+                complaint.policy.id,
+                s.complaint_id,
+                received,
+                day0,
+                f"{local.year}-Q{(local.month - 1) // 3 + 1}",  # as reports.quarter_of
+                local.year,
+                off_hours,
+                local.month == 12 and local.day in _CHRISTMAS_WEEK,
+                s.complainant,
+                s.channel,
+                opened.case_ongoing,
+                opened.hearing,
+                complaint.eligibility if eligibility is None else eligibility,
+                route_of(complaint),
+                complaint.state,
+                complaint.finished,
+                complaint.owner,
+                s.staff_named,
+                ",".join(s.aspects),
+                s.receipt_at != received,
+                states.quick_fix is not None,
+                triaged > 1,
+                bool(s.delays),
+                responded,
+                None if response is None else response.id,
+                None if response is None else response.due,
+                None
+                if responded is None
+                else self._calendar.working_days_between(day0, _london_date(responded)),
+                response is not None
+                and (response.status in ("breached", "met-late") or response.overdue),
+                breaches,
+                breaches > 0,
+                len(history),
+            )
+        )
+
+    def frames(self, policies: Iterable[Policy] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The complaints frame and the obligations frame."""
+        chosen = tuple(policies)
+        own = [c for c in COMPLAINT_COLUMNS if c not in _ASPECT_COLUMNS]
+        columns = _transposed(self._complaints, len(own))
+        crow: dict[str, Any] = dict(zip(own, columns, strict=True))
+        for name, aspect in zip(_ASPECT_COLUMNS, ASPECTS, strict=True):
+            crow[name] = [aspect in a for a in self._aspects]
+        complaints = to_frame({name: crow[name] for name in COMPLAINT_COLUMNS}, chosen)
+        ocols = _transposed(self._obligations, 8)
+        orow: dict[str, Any] = {}
+        for name in OBLIGATION_ROW_COLUMNS:
+            if name in _PER_COMPLAINT:
+                orow[name] = complaints[name].repeat(self._counts).reset_index(drop=True)
+        per = dict(zip((*_PER_OBLIGATION, "extended_from", "overdue"), ocols, strict=True))
+        per["extended"] = [e is not None for e in per["extended_from"]]
+        per["late"] = [
+            status in _LATE or overdue
+            for status, overdue in zip(per["status"], per["overdue"], strict=True)
+        ]
+        per["breached"] = [status == "breached" for status in per["status"]]
+        orow.update(per)
+        ordered = {name: orow[name] for name in OBLIGATION_ROW_COLUMNS}
+        return complaints, obligations_frame(ordered, self._calendar, chosen)
+
+
+def _transposed(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
+    """The columns of equal-length ``rows`` (``width`` empty lists when there are none)."""
+    if not rows:
+        return [[] for _ in range(width)]
+    return [list(column) for column in zip(*rows, strict=True)]
+
+
 def instants_series(values: list[datetime | None]) -> pd.Series[Any]:
     """Aware instants (``None`` for missing) as a ``datetime64[us, Europe/London]`` Series."""
     micros = np.array(
@@ -258,7 +393,9 @@ def to_frame(rows: dict[str, list[Any]], policies: Iterable[Policy] = ()) -> pd.
     nullable, categories as categoricals (obligation ids under ``policies``)."""
     data: dict[str, Any] = {}
     for name, values in rows.items():
-        if name in _INSTANT_COLUMNS:
+        if isinstance(values, pd.Series):  # a column made already (CaseloadRows)
+            data[name] = values
+        elif name in _INSTANT_COLUMNS:
             data[name] = instants_series(values)
         elif name in _DATE_COLUMNS:
             data[name] = dates_series(values)

@@ -15,6 +15,7 @@ says is owed. A refusal the planner does not expect is raised, never hidden.
 from __future__ import annotations
 
 import heapq
+import operator
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any, Final
@@ -402,8 +403,20 @@ _AFTER_THE_COURT: Final = (ev.FactualErrorCorrected, ev.CourtUpdated)
 """Acts the complaint may refuse while the court has still to be told."""
 
 
-def _sort_key(item: _Item) -> tuple[float, int]:
-    return item[0], item[1]
+_sort_key: Final = operator.itemgetter(0, 1)
+"""Items in time order, causes first at the same instant (their ranks)."""
+
+_ASKS_FIRST: Final = frozenset(
+    {
+        ev.CourtNotified,
+        ev.CourtUpdated,
+        ev.FactualErrorCorrected,
+        ev.ComplaintClosed,
+        ev.Responded,
+    }
+)
+"""The acts :func:`drive` asks the complaint about before applying; every other planned
+event is applied as it is."""
 
 
 def _court_due(c: Complaint) -> bool:
@@ -434,13 +447,17 @@ def drive(plan: Plan, axis: WorkingTime, delay: bool) -> Complaint:
     """
     c = plan.complaint
     items = sorted(plan.items, key=_sort_key)
+    instant = axis.instant
     i, n = 0, len(items)
     while i < n:
         t, rank, kind, fields = items[i]
         i += 1
+        if kind not in _ASKS_FIRST:
+            c = c.apply(kind(at=instant(t), **fields))
+            continue
         if kind is ev.CourtNotified and not _court_due(c):
             continue  # not needed, or already told (a correction stood for it)
-        at = axis.instant(t)
+        at = instant(t)
         if kind is ev.CourtNotified:
             later = any(k is ev.FactualErrorCorrected for _, _, k, _ in items[i:])
             if later and _correction_tells_the_court(c, at):

@@ -30,10 +30,12 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
+import operator
 import sys
-from collections.abc import Iterator
-from datetime import date, datetime, time
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any, Final
 
 import attrs
 import numpy as np
@@ -51,8 +53,8 @@ from .axis import WorkingTime, arrivals
 from .frames import COMPLAINT_COLUMNS as COMPLAINT_COLUMNS
 from .frames import OBLIGATION_COLUMNS as OBLIGATION_COLUMNS
 from .frames import OBLIGATION_ROW_COLUMNS as OBLIGATION_ROW_COLUMNS
+from .frames import CaseloadRows, instants_series
 from .frames import complaint_row as complaint_row
-from .frames import instants_series
 from .frames import new_columns as new_columns
 from .frames import obligation_rows as obligation_rows
 from .frames import obligations_frame as obligations_frame
@@ -71,6 +73,10 @@ __all__ = [
 # The frames' columns and builders and CHANNELS stay importable from here, as before the split.
 
 
+def _packed(histories: Iterable[Sequence[ev.Event]] | PackedHistories) -> PackedHistories:
+    return PackedHistories.of(histories)
+
+
 @attrs.frozen(eq=False)
 class Simulation:
     """A simulated caseload: tidy frames, the event histories, and how they were made.
@@ -86,7 +92,7 @@ class Simulation:
     obligations: pd.DataFrame
     compliments: pd.DataFrame
     events: int
-    histories: tuple[tuple[ev.Event, ...], ...] = attrs.field(repr=False)
+    _histories: PackedHistories = attrs.field(repr=False, alias="histories", converter=_packed)
     policy: Policy = attrs.field(repr=False)
     parameters: SimulationParameters = attrs.field(repr=False)
     seed: int = 0
@@ -98,6 +104,144 @@ class Simulation:
     calendar: WorkingDayCalendar = attrs.field(
         factory=WorkingDayCalendar.england_and_wales, repr=False
     )
+
+    @property
+    def histories(self) -> tuple[tuple[ev.Event, ...], ...]:
+        """Each complaint's events, oldest first, in the order of :attr:`complaints`.
+
+        Kept packed (a few numpy arrays and one table of the distinct field values) and
+        rebuilt as event values on each read, equal to the events the complaints were made
+        of: read it once and keep the tuple when you need it many times.
+        """
+        return self._histories.unpack()
+
+
+_EPOCH_UTC: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND: Final = timedelta(microseconds=1)
+
+
+class PackedHistories:
+    """Many histories of events in little memory: per event, an index into a table of the
+    distinct ``(type, field values)`` pairs, its instant in microseconds since the epoch and
+    the time zone it was written in; per history, where it starts.
+
+    ``PackedHistories.of(histories).unpack() == tuple(map(tuple, histories))`` for any
+    histories whose events carry their place in the history as ``version`` (every history a
+    complaint keeps).
+    """
+
+    __slots__ = ("_keys", "_micros", "_starts", "_table", "_zone_codes", "_zones")
+
+    def __init__(
+        self,
+        table: list[tuple[type[ev.Event], tuple[Any, ...]]],
+        starts: np.ndarray[tuple[int], np.dtype[np.int64]],
+        keys: np.ndarray[tuple[int], np.dtype[np.int32]],
+        micros: np.ndarray[tuple[int], np.dtype[np.int64]],
+        zone_codes: np.ndarray[tuple[int], np.dtype[np.uint8]],
+        zones: list[tuple[tzinfo, int]],
+    ) -> None:
+        self._table = table
+        self._keys = keys
+        self._starts = starts
+        self._micros = micros
+        self._zone_codes = zone_codes
+        self._zones = zones
+
+    @classmethod
+    def of(cls, histories: Iterable[Sequence[ev.Event]] | PackedHistories) -> PackedHistories:
+        """Pack ``histories`` (returned as it is when already packed)."""
+        if isinstance(histories, PackedHistories):
+            return histories
+        index: dict[tuple[type[ev.Event], tuple[Any, ...]], int] = {}
+        zone_index: dict[tuple[tzinfo, int], int] = {}
+        keys: list[int] = []
+        micros: list[int] = []
+        zone_codes: list[int] = []
+        starts = [0]
+        code_of, add_key, add_micros, add_zone = (
+            index.get,
+            keys.append,
+            micros.append,
+            zone_codes.append,
+        )
+        epoch, unit = _EPOCH_UTC, _MICROSECOND
+        for history in histories:
+            for version, event in enumerate(history, start=1):
+                kind = type(event)
+                read = _readers.get(kind) or _reader(kind)
+                if event.version != version:
+                    raise InvalidInputError(
+                        f"event {version} of a history has version {event.version!r}"
+                    )
+                key = (kind, read(event))
+                code = code_of(key)
+                if code is None:
+                    code = index[key] = len(index)
+                add_key(code)
+                at = event.at
+                add_micros((at - epoch) // unit)
+                zone = (at.tzinfo or UTC, at.fold)  # an event's time is always aware
+                z = zone_index.get(zone)
+                if z is None:
+                    z = zone_index[zone] = len(zone_index)
+                add_zone(z)
+            starts.append(len(keys))
+        if len(zone_index) > 255:
+            raise InvalidInputError("histories written in more than 255 time zones")
+        return cls(
+            list(index),
+            np.array(starts, dtype=np.int64),
+            np.array(keys, dtype=np.int32),
+            np.array(micros, dtype=np.int64),
+            np.array(zone_codes, dtype=np.uint8),
+            list(zone_index),
+        )
+
+    def __len__(self) -> int:
+        return len(self._starts) - 1
+
+    def unpack(self) -> tuple[tuple[ev.Event, ...], ...]:
+        """Every history as a tuple of events."""
+        named = [(kind, _names[kind], values) for kind, values in self._table]
+        zones = self._zones
+        codes = self._keys.tolist()
+        micros = self._micros.tolist()
+        zone_codes = self._zone_codes.tolist()
+        starts = self._starts.tolist()
+        out: list[tuple[ev.Event, ...]] = []
+        for first, last in itertools.pairwise(starts):
+            events: list[ev.Event] = []
+            for version, i in enumerate(range(first, last), start=1):
+                kind, names, values = named[codes[i]]
+                zone, fold = zones[zone_codes[i]]
+                at = _instant(micros[i], zone, fold)
+                events.append(kind(at=at, version=version, **dict(zip(names, values, strict=True))))
+            out.append(tuple(events))
+        return tuple(out)
+
+
+def _instant(micros: int, zone: tzinfo, fold: int) -> datetime:
+    """The instant ``micros`` after the epoch, written in ``zone`` (``fold`` as it was)."""
+    at = (_EPOCH_UTC + micros * _MICROSECOND).astimezone(zone)
+    return at.replace(fold=1) if fold else at
+
+
+_readers: dict[type[ev.Event], Callable[[ev.Event], tuple[Any, ...]]] = {}
+_names: dict[type[ev.Event], tuple[str, ...]] = {}
+
+
+def _reader(kind: type[ev.Event]) -> Callable[[ev.Event], tuple[Any, ...]]:
+    """The event type's fields other than ``at`` and ``version``, read as one tuple."""
+    fields = [f for f in attrs.fields(kind) if f.name not in ("at", "version")]
+    get = operator.attrgetter(*(f.name for f in fields))
+    names = tuple(f.alias for f in fields)  # the constructor's names for them
+    read: Callable[[ev.Event], tuple[Any, ...]] = (
+        get if len(fields) > 1 else lambda e: (get(e),)  # one name: attrgetter gives the value
+    )
+    _names[kind] = names
+    _readers[kind] = read
+    return read
 
 
 def _check_arguments(years: object, seed: object, start: object) -> None:
@@ -165,20 +309,21 @@ def simulate(
             (c.last_at for c in complaints), default=datetime.combine(end, time(0), tzinfo=LONDON)
         )
         observed = end_of_day(last.astimezone(LONDON).date())
-        crow = new_columns(COMPLAINT_COLUMNS)
-        orow = new_columns(OBLIGATION_ROW_COLUMNS)
+        rows = CaseloadRows(cal)
         for (_, off_hours), c, plan in zip(received, complaints, plans, strict=True):
-            owed = obligation_rows(orow, c, observed)
-            complaint_row(crow, c, owed, cal, off_hours, plan.gate)
+            rows.add(c, observed, off_hours, plan.gate)
+        histories = PackedHistories.of(c.history for c in complaints)
+        del complaints, plans  # the frames and the packed histories are all that is kept
+        complaints_frame, obligations = rows.frames((chosen,))
 
     compliments, compliment_events = _compliments(compliment_rng, years, start, end, axis, p)
-    events = sum(len(c.history) for c in complaints) + compliment_events
+    events = int(complaints_frame["events"].sum()) + compliment_events
     return Simulation(
-        complaints=to_frame(crow, (chosen,)),
-        obligations=obligations_frame(orow, cal, (chosen,)),
+        complaints=complaints_frame,
+        obligations=obligations,
         compliments=compliments,
         events=events,
-        histories=tuple(tuple(c.history) for c in complaints),
+        histories=histories,
         policy=chosen,
         parameters=p,
         seed=seed,
