@@ -638,6 +638,12 @@ def _seed(monkeypatch: pytest.MonkeyPatch, bug: str) -> None:
             return original_step(self, positions, n + 1 if n > 0 else n, **kwargs)
 
         monkeypatch.setattr(vc_class, "step", stepped)
+        original_seconds = vc_class._step_seconds
+
+        def gathered(self: Any, positions: Any, n: int, *args: Any, **kwargs: Any) -> Any:
+            return original_seconds(self, positions, n + 1 if n > 0 else n, *args, **kwargs)
+
+        monkeypatch.setattr(vc_class, "_step_seconds", gathered)
     elif bug == "cut-off inclusive":  # on the cut-off counted as after it
         original_ns = vectorised._cutoff_ns
         monkeypatch.setattr(vectorised, "_cutoff_ns", lambda cutoff: original_ns(cutoff) - 1)
@@ -712,3 +718,182 @@ def test_the_property_catches_seeded_bugs(monkeypatch: pytest.MonkeyPatch, bug: 
         pinned = example(**case)(pinned)
     with pytest.raises(AssertionError):
         quick(pinned)()
+
+
+# ------------------------------------------------------------------ the fast paths
+
+
+def _clock_changes() -> list[datetime]:
+    """Every London clock change from 2013 to 2027: 01:00 UTC on the last Sunday of March
+    and of October."""
+    changes = []
+    for year in range(2013, 2028):
+        for month in (3, 10):
+            last = date(year, month, 31)
+            sunday = last - timedelta(days=(last.weekday() + 1) % 7)
+            changes.append(datetime(sunday.year, sunday.month, sunday.day, 1, tzinfo=UTC))
+    return changes
+
+
+def test_instants_either_side_of_every_clock_change_equal_the_scalar_path() -> None:
+    """00:59:59.999999, 01:00 and 01:59:59 UTC on each clock-change day, and either side of
+    London's midnight on the days around it, in every receipt form and under cut-offs on
+    and either side of the change, give the scalar day 0 and gate."""
+    offsets = (
+        timedelta(microseconds=-1),
+        timedelta(0),
+        timedelta(minutes=59, seconds=59),
+        timedelta(hours=-1),
+        timedelta(hours=1),
+        *(timedelta(days=d, hours=h, minutes=30) for d in range(-1, 7) for h in (-2, 22)),
+    )
+    rows = [
+        row(
+            change + offset,
+            route="investigation",
+            # the limit falls about the end of the month received (clock changes come in
+            # its last week): some rows in time, some late, by the London date received
+            involvement_ended=month_end((change + offset).astimezone(LONDON).date(), 6),
+        )
+        for change in _clock_changes()
+        for offset in offsets
+    ]
+    web = Policy.builtin("cafcass-web")
+    for cutoff in (None, time(0, 0), time(1, 0), time(1, 59, 59), time(2, 0)):
+        policy = web.evolve(id="cutoff", parameters={"cutoff": cutoff})
+        for form in FORMS:
+            assert_rows_equal(policy, rows, form)
+    assert _clock_changes()[0] == datetime(2013, 3, 31, 1, tzinfo=UTC)
+
+
+def test_receipts_in_every_numpy_unit_and_pandas_form_agree() -> None:
+    """Receipts as numpy datetime64 of s, ms, us and ns (read in place), of minutes (read
+    through pandas), and as tz-aware Series and DatetimeIndex give one frame."""
+    rng = np.random.default_rng(11)
+    seconds = rng.integers(
+        np.datetime64("2014-01-01", "s").astype(int),
+        np.datetime64("2027-01-01", "s").astype(int),
+        300,
+    )
+    seconds -= seconds % 60  # whole minutes, so every unit holds the same instants
+    base = seconds.astype("datetime64[s]")
+    kinds = np.array(KINDS)[rng.integers(0, 4, seconds.size)]
+    plain = due_dates("cafcass-web", base, complainant=kinds, route="investigation")
+    utc = pd.DatetimeIndex(base).tz_localize("UTC")
+    forms = [
+        *(base.astype(f"datetime64[{unit}]") for unit in ("ms", "us", "ns", "m")),
+        pd.Series(utc),
+        pd.Series(utc.tz_convert("Europe/London")),
+        utc.as_unit("ns"),
+    ]
+    for received in forms:
+        got = due_dates("cafcass-web", received, complainant=kinds, route="investigation")
+        pd.testing.assert_frame_equal(got, plain, check_index_type=False)
+    sample = [
+        row(datetime.fromtimestamp(int(s), tz=UTC), str(k), route="investigation")
+        for s, k in zip(seconds[:50], kinds[:50], strict=True)
+    ]
+    assert_rows_equal("cafcass-web", sample, "series-london")
+
+
+def test_nat_receipts_are_refused_in_every_form() -> None:
+    """A NaT receipt is named by its position whether it comes as numpy, a Series or an index."""
+    at = np.array(["2024-06-12T10:00", "NaT"], dtype="datetime64[us]")
+    for received in (at, pd.Series(pd.DatetimeIndex(at).tz_localize("UTC")), at.astype("M8[D]")):
+        with pytest.raises(InvalidInputError, match=r"received_at\[1\] is NaT"):
+            due_dates("cafcass-web", received, complainant="adult")
+
+
+def test_six_month_limits_from_month_ends_by_table_equal_the_scalar_path() -> None:
+    """Enough complaints that the limit is gathered from a table of every day: month ends,
+    leap Februaries and 30-day months give the scalar limit and gate, row by row."""
+    rng = np.random.default_rng(5)
+    n = 1500
+    received = [
+        datetime(2023, 1, 2, 9, tzinfo=LONDON) + timedelta(days=int(d))
+        for d in rng.integers(0, 800, n)
+    ]
+    rows = [
+        row(
+            at,
+            str(KINDS[int(rng.integers(0, 4))]),
+            route=ROUTES[int(rng.integers(0, 3))],
+            involvement_ended=(
+                None
+                if rng.random() < 0.2
+                else month_end(at.date(), int(rng.integers(1, 9)))
+                if rng.random() < 0.6
+                else at.date() - timedelta(days=int(rng.integers(0, 300)))
+            ),
+            hearing=None if rng.random() < 0.5 else at.date() + timedelta(int(rng.integers(0, 60))),
+        )
+        for at in received
+    ]
+    ended = [r["involvement_ended"] for r in rows if r["involvement_ended"] is not None]
+    assert max(ended) - min(ended) < timedelta(days=n)  # the table path, not element-wise
+    frame = assert_rows_equal("cafcass-2012", rows)
+    assert {"in-time", "exceptional-circumstances"} <= set(frame["eligibility"])
+
+
+def test_text_codes_take_only_exact_choices() -> None:
+    """The text fast path codes a row only as the very text it holds: near misses, a NUL
+    inside, wider arrays and non-ASCII text are refused or coded as the slow path codes them."""
+    choices = ("adult", "child", "other", "employee-matter")
+    good = np.array(["adult", "child", "employee-matter", "other"] * 5000)
+    assert (dl._text_codes(good, choices) == np.tile([0, 1, 3, 2], 5000)).all()
+    wide = good.astype("U40")
+    assert (dl._text_codes(wide, choices) == np.tile([0, 1, 3, 2], 5000)).all()
+    for bad in ("adulx", "adult ", "a", "adult\x00x", "émployee-matter", "employee-matte"):
+        spoiled = good.copy()
+        spoiled[17_777] = bad
+        assert dl._text_codes(spoiled, choices) is None
+        with pytest.raises(InvalidInputError, match=r"complainant\[17777\]"):
+            due_dates(
+                "cafcass-web",
+                np.full(spoiled.size, np.datetime64("2024-06-12T10:00", "s")),
+                complainant=spoiled,
+            )
+    narrow = np.array(["adult", "child"] * 10, dtype="U5")  # "employee-matter" cannot fit
+    assert (dl._text_codes(narrow, choices) == np.tile([0, 1], 10)).all()
+
+
+def test_object_codes_with_many_distinct_objects_agree() -> None:
+    """Equal strings as distinct objects (as read from a file), more than the address
+    comparisons handle, code as the same strings shared."""
+    routes = ["early-resolution", "investigation", None] * 400
+    copies = np.array(["".join(r) if r else None for r in routes], dtype=object)
+    shared = np.array(routes, dtype=object)
+    received = np.full(len(routes), np.datetime64("2024-06-12T10:00", "s"))
+    pd.testing.assert_frame_equal(
+        due_dates("cafcass-web", received, complainant="adult", route=copies),
+        due_dates("cafcass-web", received, complainant="adult", route=shared),
+    )
+    spoiled = shared.copy()
+    spoiled[5] = "triage"
+    with pytest.raises(InvalidInputError, match=r"route\[5\]"):
+        due_dates("cafcass-web", received, complainant="adult", route=spoiled)
+
+
+def test_the_fast_path_tests_catch_seeded_bugs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Coding text by its first character alone, or London's clock changes a week late,
+    fails the tests above."""
+    vectorised = pytest.importorskip("complaint_workflow.analysis.vectorised")
+    with monkeypatch.context() as patch:
+
+        def first_character(array: Any, choices: Any) -> Any:
+            lookup = {c[0]: i for i, c in enumerate(choices)}
+            return np.array([lookup.get(str(t)[:1], -2) for t in array], dtype=np.int8)
+
+        patch.setattr(dl, "_text_codes", first_character)
+        with pytest.raises(AssertionError):
+            test_text_codes_take_only_exact_choices()
+    with monkeypatch.context() as patch:
+        original = vectorised._year_offsets.__wrapped__
+
+        def a_week_late(y0: int, y1: int, unit: str) -> Any:
+            start, offsets = original(y0, y1, unit)
+            return start, np.roll(offsets, 24 * 7)
+
+        patch.setattr(vectorised, "_year_offsets", a_week_late)
+        with pytest.raises(AssertionError):
+            test_instants_either_side_of_every_clock_change_equal_the_scalar_path()

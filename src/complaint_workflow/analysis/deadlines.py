@@ -8,9 +8,16 @@ due date (``NaT`` where the obligation does not apply) and, for a target counted
 hearing, whether it was already impossible. Each element equals what the scalar path gives
 for the same facts; ``tests/test_analysis_deadlines.py`` checks that on random inputs.
 
-Dates are whole days since 1970-01-01 (``int64``) inside, with a validity mask, and every
-working-day step is a gather from the calendar's prefix-count table
-(:meth:`~complaint_workflow.calendar.WorkingDayCalendar.table`): no per-element Python.
+Inside, a date is whole days since 1970-01-01 or seconds since then (what the output
+columns hold), whichever is at hand (:class:`_Dates`), and every working-day step is a gather
+from the calendar's prefix-count table
+(:meth:`~complaint_workflow.calendar.WorkingDayCalendar.table`): no per-element Python. Each
+pass over a million rows costs about a millisecond and each new array kept to the end a few
+more, so the work is laid out to make few of either: receipts are read in place, London's
+offset is one gather from an hour table, a due date is gathered straight into its output
+column (rows not owed gather the ``NaT`` in front of the table), masks are combined by
+arithmetic rather than by masked assignment, and a mask or comparison the rules ask for
+twice is worked out once (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -30,12 +37,21 @@ from ..policy import Policy, Target
 from ..rules import Facts, compile_policy
 from ..vocabulary import ACTS, ASPECTS, COMPLAINANTS, ELIGIBILITIES, TRIAGE_ROUTES
 from . import dtypes
-from .vectorised import VectorCalendar, _aware_instants, london_days_and_clock
+from .vectorised import (
+    _UNITS_PER_SECOND,
+    VectorCalendar,
+    _days_and_clock,
+    _utc_values,
+    add_months,
+    london_wall_values,
+)
 
 __all__ = ["ELIGIBILITY", "due_dates"]
 
 Days = npt.NDArray[np.int64]
 """Dates as whole days since 1970-01-01."""
+Positions = npt.NDArray[np.int32]
+"""Positions among the working days (:meth:`VectorCalendar.positions`, in half the bytes)."""
 Mask = npt.NDArray[np.bool_]
 
 ELIGIBILITY: Final = ELIGIBILITIES
@@ -92,18 +108,6 @@ def _shift(
 # --------------------------------------------------------------------- reading the inputs
 
 
-def _instants(values: Any) -> tuple[pd.DatetimeIndex, pd.Index | None]:
-    """Aware instants as a DatetimeIndex (and the caller's index when given a Series)."""
-    index = values.index if isinstance(values, pd.Series) else None
-    instants = _aware_instants(values, "received_at", "every complaint needs a receipt")
-    return instants, index
-
-
-def _london(instants: pd.DatetimeIndex) -> tuple[Days, npt.NDArray[np.int64]]:
-    """The London wall-clock date (days) and time of day (nanoseconds) of each instant."""
-    return london_days_and_clock(instants)
-
-
 def _broadcast(values: Any, n: int, name: str) -> npt.NDArray[Any]:
     array = np.asarray(values)
     if array.ndim == 0:
@@ -128,7 +132,10 @@ def _codes(values: Any, choices: Sequence[str], n: int, name: str, optional: boo
     if len(array) != n:
         raise InvalidInputError(f"{name} must be a scalar or have one element per complaint ({n})")
     codes = np.full(n, -2, dtype=np.int8)
-    if isinstance(array, np.ndarray) and array.dtype.kind in "US":
+    quick = _text_codes(array, choices) if isinstance(array, np.ndarray) else None
+    if quick is not None:
+        codes = quick
+    elif isinstance(array, np.ndarray) and array.dtype.kind in "US":
         for code, choice in enumerate(choices):  # a few comparisons beat hashing fixed-width text
             np.copyto(codes, code, where=array == choice)
     else:
@@ -137,6 +144,52 @@ def _codes(values: Any, choices: Sequence[str], n: int, name: str, optional: boo
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         raise InvalidInputError(f"{name}[{first}] must be {expected} (got {array[first]!r})")
+    return codes
+
+
+_BLOCK: Final = 1 << 14
+"""Rows checked at a time by :func:`_text_codes` (a block of text stays in the cache)."""
+
+
+def _text_codes(array: npt.NDArray[Any], choices: Sequence[str]) -> npt.NDArray[np.int8] | None:
+    """Codes of a numpy text array (``dtype`` ``U``) that holds only ``choices``, else ``None``.
+
+    A position where the choices' characters all differ (the first, for the vocabularies
+    here) names each row's candidate; then every row's bytes are compared, block
+    by block, with its candidate's, so a row is only ever coded as the text it holds. Any
+    other text (or a text array with no such position) gives ``None``: the caller's
+    element-wise comparisons then find and name it.
+    """
+    if array.dtype.kind != "U" or array.ndim != 1 or not array.flags.c_contiguous:
+        return None
+    n, width = array.size, array.dtype.itemsize // 4
+    fitting = [i for i, c in enumerate(choices) if len(c) <= width]
+    if not n or not width or not fitting:
+        return None
+    table = np.array([choices[i] for i in fitting], dtype=array.dtype)
+    chars = table.view(np.uint32).reshape(len(fitting), width)
+    column = next((j for j in range(width) if len(set(chars[:, j])) == len(fitting)), None)
+    if column is None:
+        return None
+    picked = np.ascontiguousarray(array.view(np.uint32).reshape(n, width)[:, column])
+    candidate = np.zeros(n, dtype=np.int8)
+    for code, char in enumerate(chars[:, column].tolist()):  # a sum of comparisons, no gather
+        candidate += (picked == char).view(np.int8) * np.int8(code + 1)
+    candidate -= 1
+    if int(candidate.min()) < 0:  # a character no choice has there
+        return None
+    rows = array.view(np.uint8).reshape(n, array.dtype.itemsize)
+    expected = table.view(np.uint8).reshape(len(fitting), array.dtype.itemsize)
+    for start in range(0, n, _BLOCK):
+        block = rows[start : start + _BLOCK]
+        want = expected.take(candidate[start : start + _BLOCK], axis=0)
+        if block.size % 8 == 0:
+            block, want = block.reshape(-1).view(np.uint64), want.reshape(-1).view(np.uint64)
+        if not np.array_equal(block, want):
+            return None
+    if len(fitting) == len(choices):
+        return candidate
+    codes: npt.NDArray[np.int8] = np.array(fitting, dtype=np.int8)[candidate]
     return codes
 
 
@@ -157,6 +210,9 @@ def _object_codes(array: Any, choices: Sequence[str]) -> npt.NDArray[np.int8]:
     ):
         pointers = (ctypes.c_void_p * array.size).from_address(array.ctypes.data)
         addresses = np.frombuffer(memoryview(pointers), dtype=np.intp)
+        few = _few_object_codes(array, addresses, choices)
+        if few is not None:
+            return few
         found, distinct = pd.factorize(addresses)
         if len(distinct) <= _FEW_OBJECTS:
             # codes count up in order of first appearance: where the running maximum rises
@@ -166,6 +222,31 @@ def _object_codes(array: Any, choices: Sequence[str]) -> npt.NDArray[np.int8]:
             result: npt.NDArray[np.int8] = by_object[found]
             return result
     return _value_codes(array, choices)
+
+
+_FEWEST: Final = 6
+"""Up to this many distinct objects, :func:`_few_object_codes` compares addresses."""
+
+
+def _few_object_codes(
+    array: npt.NDArray[Any], addresses: npt.NDArray[np.intp], choices: Sequence[str]
+) -> npt.NDArray[np.int8] | None:
+    """Codes of an object array holding at most :data:`_FEWEST` distinct objects, else
+    ``None``: each distinct object is found by comparing addresses (no hashing), and coded
+    once by :func:`_value_codes`. Codes are summed as ``code + 3`` (so ``-2`` and ``-1`` are
+    positive) by arithmetic on the comparison, with no masked assignment."""
+    total = np.zeros(array.size, dtype=np.int8)
+    first = 0
+    for _ in range(_FEWEST):
+        same = addresses == addresses[first]
+        code = int(_value_codes(array[first : first + 1], choices)[0])
+        total += same.view(np.int8) * np.int8(code + 3)
+        unseen = total == 0
+        first = int(unseen.argmax())
+        if not unseen[first]:
+            total -= 3
+            return total
+    return None
 
 
 def _value_codes(array: Any, choices: Sequence[str]) -> npt.NDArray[np.int8]:
@@ -180,11 +261,11 @@ def _value_codes(array: Any, choices: Sequence[str]) -> npt.NDArray[np.int8]:
     return codes
 
 
-def _dates(values: Any, fill: Days, name: str) -> tuple[Days, Mask]:
-    """Optional dates: days since the epoch (``fill`` where none) and where one was given."""
-    n = fill.size
+def _dates(values: Any, n: int, name: str) -> tuple[Days, Mask] | None:
+    """Optional dates: days since the epoch (``NaT`` where none) and where one was given;
+    ``None`` when none is given at all."""
     if values is None:
-        return fill, np.zeros(n, dtype=bool)
+        return None
     if isinstance(values, pd.Series | pd.Index):
         values = values.to_numpy()
     try:
@@ -193,10 +274,21 @@ def _dates(values: Any, fill: Days, name: str) -> tuple[Days, Mask]:
         raise InvalidInputError(
             f"{name} must be an array of dates (datetime64[D], NaT for none)"
         ) from None
-    array = _broadcast(array, n, name)
-    days = array.view(np.int64)
-    given = days != _NAT
-    return np.where(given, days, fill), given
+    days: Days = _broadcast(array, n, name).view(np.int64)
+    return days, days != _NAT
+
+
+def _select(cond: Mask, a: Days, b: Days | np.int64) -> Days:
+    """``a`` where ``cond``, else ``b``, by arithmetic: ``b + (a - b) * cond``.
+
+    Integer arrays wrap round on overflow, so this is exact even where ``a`` or ``b`` is
+    ``NaT``; it is three plain passes, several times faster than ``numpy.where`` on a mask
+    with no pattern (whose branches the processor cannot predict).
+    """
+    result: Days = a - b
+    result *= cond
+    result += b
+    return result
 
 
 def _flags(values: Any, n: int, name: str) -> Mask:
@@ -219,27 +311,152 @@ def _check_facts(name: str, days: Days, received: Days, bad: Mask, message: str)
         )
 
 
-def _as_dates(days: Days, given: Mask | None) -> npt.NDArray[np.datetime64]:
-    """Whole days as ``datetime64[s]`` (what pandas holds), ``NaT`` where not ``given``."""
-    seconds = days * _SECONDS_PER_DAY
-    if given is not None:
-        np.copyto(seconds, _NAT, where=~given)
-    return seconds.view("datetime64[s]")
-
-
 # --------------------------------------------------------------------- the rules, vectorised
 
 
-class _VectorOps:
-    """:class:`~complaint_workflow.rules.Ops` over numpy: bool masks and day numbers.
+_NAT_DAYS: Final = np.int64(_NAT)
 
-    ``true()`` and ``false()`` are shared read-only masks. Many targets count working days
-    from the same anchor (day 0, the hearing): each anchor's position among the working days
-    (``cumulative[anchor - origin]``) and its range are worked out once per call, so each such
-    target is one addition and one gather, checked against the table by its bounds.
+
+class _Dates:
+    """Dates for many complaints, as whole days or seconds since the epoch (or both), each
+    form worked out at most once, and, once asked for, their positions among the working
+    days.
+
+    ``nat_outside``, when set, is the mask outside which ``seconds`` is already ``NaT``: a
+    due date gathered for the rows that owe it is its output column as it stands. Outside
+    the rows that matter the values are placeholders (no rule reads them there).
+    ``working=True`` says every date is the working day at its position (day 0 is), so
+    anything counted from it can be looked up by position. ``given`` holds optional dates
+    as they came (``NaT`` for none), where they were given, and the placeholder days for the
+    rest, filled in only when some rule needs every row to be a date.
     """
 
-    __slots__ = ("_false", "_positions", "_true", "n", "vc", "week")
+    __slots__ = ("_days", "_given", "_positions", "_seconds", "nat_outside", "working")
+
+    def __init__(
+        self,
+        *,
+        days: Days | None = None,
+        seconds: Days | None = None,
+        nat_outside: Mask | None = None,
+        positions: tuple[Positions, int, int] | None = None,
+        working: bool = False,
+        given: tuple[Days, Mask, Days] | None = None,
+    ) -> None:
+        self._days = days
+        self._seconds = seconds
+        self.nat_outside = nat_outside
+        self._positions = positions
+        self.working = working
+        self._given = given
+
+    @property
+    def has_days(self) -> bool:
+        """Whether whole days are at hand (or optional dates, filled on demand)."""
+        return self._days is not None or self._given is not None
+
+    @property
+    def given(self) -> tuple[Days, Mask, Days] | None:
+        """The optional dates as given (``NaT`` for none), where given, and the fill."""
+        return self._given
+
+    @property
+    def has_seconds(self) -> bool:
+        """Whether seconds since the epoch are at hand."""
+        return self._seconds is not None
+
+    def days(self) -> Days:
+        """Whole days since the epoch (worked out once, then kept)."""
+        if self._days is None:
+            if self._given is not None:
+                raw, present, fill = self._given
+                self._days = _select(present, raw, fill)
+            else:
+                self._days = self.seconds() // _SECONDS_PER_DAY
+        return self._days
+
+    def seconds(self) -> Days:
+        """Seconds since the epoch (worked out once, then kept)."""
+        if self._seconds is None:
+            self._seconds = self.days() * _SECONDS_PER_DAY
+        return self._seconds
+
+    def seconds_now(self) -> Days:
+        """:meth:`seconds`, without keeping them when they have to be worked out."""
+        if self._seconds is not None:
+            return self._seconds
+        result: Days = self.days() * _SECONDS_PER_DAY
+        return result
+
+    def positions(self, vc: VectorCalendar) -> tuple[Positions, int, int] | None:
+        """Each date's position among the working days and their range (``None`` where
+        some date is off the table: the general path then says which)."""
+        if self._positions is None and self._days is None and self._given is not None:
+            self._positions = self._given_positions(vc)
+        if self._positions is None:
+            days = self.days()
+            rows = days - vc.origin
+            if not rows.size:
+                return None
+            low, high = int(rows.min()), int(rows.max())
+            if low < 0 or high >= vc.span:
+                return None
+            cumulative = vc._cumulative32
+            self._positions = cumulative[rows], int(cumulative[low]), int(cumulative[high])
+        return self._positions
+
+    def _given_positions(self, vc: VectorCalendar) -> tuple[Positions, int, int] | None:
+        """Positions of optional dates read as given, with no placeholders: rows without a
+        date take position 0 (no rule reads them) and the range is that of the dates given
+        (``None`` where none is given, or some is off the table)."""
+        assert self._given is not None
+        raw, present, _ = self._given
+        if not present.any():
+            return None
+        earlier = raw - 1  # NaT - 1 wraps round to the greatest integer: the least date left
+        low, high = int(earlier.min()) + 1 - vc.origin, int(raw.max()) - vc.origin
+        del earlier
+        if low < 0 or high >= vc.span:
+            return None
+        rows = raw - vc.origin
+        np.clip(rows, 0, vc.span - 1, out=rows)
+        cumulative = vc._cumulative32
+        return cumulative[rows], int(cumulative[low]), int(cumulative[high])
+
+    def column(self, owed: Mask) -> npt.NDArray[np.datetime64]:
+        """The output column: seconds (``datetime64[s]``, what pandas holds), ``NaT`` where
+        not ``owed``."""
+        if self.nat_outside is owed:
+            seconds = self.seconds()
+        elif not owed.any():
+            seconds = np.full(owed.shape, _NAT, dtype=np.int64)
+        else:
+            seconds = _select(owed, self.seconds(), _NAT_DAYS)
+        return seconds.view("datetime64[s]")
+
+
+def _pair(a: _Dates, b: _Dates) -> tuple[Days, Days]:
+    """Two dates in one form: days where both have them, else seconds (a form worked out
+    here is not kept: a comparison's operand is read once, and each array kept to the end
+    of the call costs more than the pass that makes it)."""
+    if a.has_days and b.has_days:
+        return a.days(), b.days()
+    return a.seconds_now(), b.seconds_now()
+
+
+class _VectorOps:
+    """:class:`~complaint_workflow.rules.Ops` over numpy: bool masks and :class:`_Dates`.
+
+    ``true()`` and ``false()`` are shared read-only masks, and the identities the rules lean
+    on (``false | a``, ``true & a`` ...) give back the mask itself. A mask asked for twice
+    from the same operands (a route's, for several targets) is worked out once: answers
+    are kept with their operands for the call (dates are not: an array of dates kept to
+    the end costs more than the pass that makes it again). Every due date counted in
+    working days from an anchor is one gather from the anchor's positions (worked out once
+    per anchor) into the output column, ``NaT`` where not owed.
+    """
+
+    __slots__ = ("_buffer", "_false", "_memo", "_true", "n", "vc", "week")
 
     def __init__(self, n: int, policy: Policy, vc: VectorCalendar) -> None:
         self.n = n
@@ -249,7 +466,15 @@ class _VectorOps:
         self._false = np.zeros(n, dtype=bool)
         self._true.setflags(write=False)
         self._false.setflags(write=False)
-        self._positions: dict[int, tuple[Days, Days, int, int] | None] = {}
+        self._memo: dict[tuple[str, int, int], tuple[Any, Any, Any]] = {}
+        self._buffer: Days | None = None
+
+    def _once(self, op: str, a: Any, b: Any, work: Any) -> Any:
+        key = (op, id(a), id(b))
+        kept = self._memo.get(key)
+        if kept is None:  # the operands are kept with the answer, so their ids stay theirs
+            kept = self._memo[key] = (a, b, work(a, b))
+        return kept[2]
 
     def true(self) -> Mask:
         return self._true
@@ -258,59 +483,129 @@ class _VectorOps:
         return self._false
 
     def and_(self, a: Mask, b: Mask) -> Mask:
-        return a & b
-
-    def or_(self, a: Mask, b: Mask) -> Mask:
-        return a | b
-
-    def not_(self, a: Mask) -> Mask:
-        return ~a
-
-    def lt(self, a: Days, b: Days) -> Mask:
-        return a < b
-
-    def ge(self, a: Days, b: Days) -> Mask:
-        return a >= b
-
-    def where(self, cond: Mask, a: Days, b: Days) -> Days:
-        return np.where(cond, a, b)
-
-    def maximum(self, a: Days, b: Days) -> Days:
-        return np.maximum(a, b)
-
-    def some(self, a: Mask) -> bool:
-        return bool(a.any())
-
-    def due(self, target: Target, anchor: Days, valid: Mask) -> Days:
-        duration = target.duration
-        if isinstance(duration, Weeks) and self.week != "calendar":
-            duration = WorkingDays(5 * duration.n)
-        if isinstance(duration, WorkingDays) and (target.backward or duration.n >= 0):
-            shift = -duration.n if target.backward else duration.n
-            quick = self._step(anchor, shift, valid)
-            if quick is not None:
-                return quick
-        return _shift(target.duration, target.backward, anchor, valid, self.week, self.vc)
-
-    def _step(self, anchor: Days, shift: int, valid: Mask) -> Days | None:
-        """``shift`` working days from each anchor, from its position computed once per anchor
-        (``None`` where some anchor is off the table: the general path says which)."""
-        key = id(anchor)
-        if key not in self._positions:
-            self._positions[key] = self._position(anchor)
-        known = self._positions[key]
-        if known is None or known[0] is not anchor:
-            return None
-        _, position, low, high = known
-        result: Days = self.vc.step(position, shift, where=valid, bounds=(low, high)).view(np.int64)
+        if a is self._true or b is self._false:
+            return b
+        if b is self._true or a is self._false:
+            return a
+        result: Mask = self._once("and", a, b, np.logical_and)
         return result
 
-    def _position(self, anchor: Days) -> tuple[Days, Days, int, int] | None:
-        row = anchor - self.vc.origin
-        if not row.size or row.min() < 0 or row.max() >= self.vc.span:
+    def or_(self, a: Mask, b: Mask) -> Mask:
+        if a is self._false or b is self._true:
+            return b
+        if b is self._false or a is self._true:
+            return a
+        result: Mask = self._once("or", a, b, np.logical_or)
+        return result
+
+    def not_(self, a: Mask) -> Mask:
+        result: Mask = self._once("not", a, None, lambda x, _: ~x)
+        return result
+
+    def lt(self, a: _Dates, b: _Dates) -> Mask:
+        result: Mask = np.less(*_pair(a, b))
+        return result
+
+    def ge(self, a: _Dates, b: _Dates) -> Mask:
+        result: Mask = np.greater_equal(*_pair(a, b))
+        return result
+
+    def where(self, cond: Mask, a: _Dates, b: _Dates) -> _Dates:
+        if a.has_days and b.has_days:
+            return _Dates(days=_select(cond, a.days(), b.days()))
+        return _Dates(seconds=_select(cond, *_pair(a, b)))
+
+    def maximum(self, a: _Dates, b: _Dates) -> _Dates:
+        if a.has_days and b.has_days:
+            return _Dates(days=np.maximum(a.days(), b.days()))
+        return _Dates(seconds=np.maximum(*_pair(a, b)))
+
+    def _scratch(self) -> Days:
+        """One working array for the whole call (the indices of each gather)."""
+        if self._buffer is None:
+            self._buffer = np.empty(self.n, dtype=np.int64)
+        return self._buffer
+
+    def some(self, a: Mask) -> bool:
+        return a is not self._false and bool(a.any())
+
+    def due(self, target: Target, anchor: _Dates, valid: Mask) -> _Dates:
+        if valid is self._false:  # nothing to count (no involvement ended, say)
+            return _Dates(seconds=np.full(self.n, _NAT, dtype=np.int64), nat_outside=valid)
+        duration = target.duration
+        if isinstance(duration, Weeks):
+            duration = (
+                CalendarDays(7 * duration.n)
+                if self.week == "calendar"
+                else WorkingDays(5 * duration.n)
+            )
+        if isinstance(duration, WorkingDays) and (target.backward or duration.n >= 0):
+            shift = -duration.n if target.backward else duration.n
+            known = anchor.positions(self.vc)
+            if known is not None:
+                position, low, high = known
+                seconds = self.vc._step_seconds(
+                    position, shift, valid, (low, high), scratch=self._scratch()
+                )
+                if seconds is not None:
+                    return _Dates(seconds=seconds, nat_outside=valid)
+                stepped = self.vc.step(
+                    position.astype(np.int64), shift, where=valid, bounds=(low, high)
+                )
+                return _Dates(days=stepped.view(np.int64))
+        elif isinstance(duration, CalendarDays):
+            step = (-duration.n if target.backward else duration.n) * _SECONDS_PER_DAY
+            known = anchor.positions(self.vc) if anchor.working else None
+            if known is not None:  # one gather from the working days, each moved on
+                table = self.vc._seconds + step
+                table[0] = _NAT
+                k = np.add(known[0], 1, out=self._scratch())
+                k *= valid
+                return _Dates(seconds=table[k], nat_outside=valid)
+            shifted = anchor.seconds() + step
+            return _Dates(seconds=_select(valid, shifted, _NAT_DAYS), nat_outside=valid)
+        elif isinstance(duration, Months):
+            months = self._months(-duration.n if target.backward else duration.n, anchor, valid)
+            if months is not None:
+                return months
+        days = _shift(target.duration, target.backward, anchor.days(), valid, self.week, self.vc)
+        return _Dates(days=days)
+
+    def _months(self, n: int, anchor: _Dates, valid: Mask) -> _Dates | None:
+        """``n`` months on from each anchor, gathered from the answers for every day of the
+        anchors' range (``None`` where that range is longer than there are anchors, or some
+        answer is out of range: the general path then answers or says why). Optional anchors
+        are read as given where only rows that gave one are ``valid``: the rest gather ``NaT``
+        and need no placeholder."""
+        given = anchor.given
+        if given is not None and given[1].any() and not (valid & ~given[1]).any():
+            # NaT - 1 wraps round to the greatest integer: the least of the others is left
+            earlier = given[0] - 1
+            low, high = int(earlier.min()) + 1, int(given[0].max())
+        else:
+            earlier = anchor.days() - 1
+            if not earlier.size:
+                return None
+            low, high = int(earlier.min()) + 1, int(earlier.max()) + 1
+        if high - low >= earlier.size:
             return None
-        position = self.vc.positions(anchor.view("datetime64[D]"))
-        return anchor, position, int(position.min()), int(position.max())
+        table = add_months(np.arange(low, high + 1, dtype=np.int64), n)
+        if table[0] < _FIRST_DAY or table[-1] > _LAST_DAY:
+            return None
+        seconds = np.empty(table.size + 1, dtype=np.int64)
+        seconds[0] = _NAT
+        np.multiply(table, _SECONDS_PER_DAY, out=seconds[1:])
+        k = earlier
+        k -= low - 2  # each day's row in the table, less the NaT in front
+        k *= valid
+        result: Days = seconds[k]
+        return _Dates(seconds=result, nat_outside=valid)
+
+
+_FIRST_DAY: Final = -719_162
+"""0001-01-01 as days since 1970-01-01: ``add_months`` answers from here ..."""
+_LAST_DAY: Final = 2_932_896
+"""... to 9999-12-31."""
 
 
 def _aspect_masks(aspects: Any, court_aspect: Any, n: int) -> dict[str, Mask]:
@@ -409,51 +704,81 @@ def due_dates(
         raise PolicyError(f"target id {clash[0]!r} would clash with a column of due_dates")
     vc = VectorCalendar.of(cal)
 
-    instants, index = _instants(received_at)
-    n = len(instants)
+    index = received_at.index if isinstance(received_at, pd.Series) else None
+    utc, unit = _utc_values(received_at, "received_at", "every complaint needs a receipt")
+    n = utc.size
     kind = _codes(complainant, COMPLAINANTS, n, "complainant", optional=False)
     triage = _codes(route, TRIAGE_ROUTES, n, "route", optional=True)
     aspect_masks = _aspect_masks(aspects, court_aspect, n)
 
     # Day 0: the London date received, the next day after the cut-off, rolled to a working day.
-    received_on, clock = _london(instants)
-    day0: Days = vc.deemed_receipt((received_on, clock), params.cutoff).view(np.int64)
+    per_second = _UNITS_PER_SECOND[unit]
+    per_day = _SECONDS_PER_DAY * per_second
+    bounds = (int(utc.min()), int(utc.max())) if n else (0, 0)
+    wall = london_wall_values(utc, unit, bounds)
+    received_on: Days = wall // per_day
+    loose = (bounds[0] - per_day, bounds[1] + per_day)
+    deemed = vc._deemed_positions(wall, per_second, params.cutoff, loose) if n else None
+    if deemed is None:  # some day 0 off the table (or no rows): the general path says which
+        wall = london_wall_values(utc, unit)
+        day0_days = vc.deemed_receipt(_days_and_clock(wall, per_second), params.cutoff)
+        receipt = _Dates(days=day0_days.view(np.int64))
+    else:
+        positions, low, high = deemed
+        day0_seconds = vc._step_seconds(positions, 0, None, (low, high))
+        receipt = _Dates(seconds=day0_seconds, positions=deemed, working=True)
+    del wall
+    received = _Dates(days=received_on)
 
-    # Optional dates hold the receipt date where none is given, so every index is in the table.
-    hearing_days, has_hearing = _dates(hearing, received_on, "hearing")
-    ended_days, has_ended = _dates(involvement_ended, received_on, "involvement_ended")
-    _check_facts(
-        "hearing",
-        hearing_days,
-        received_on,
-        has_hearing & (hearing_days < received_on),
-        "is before the complaint was received",
-    )
-    _check_facts(
-        "involvement_ended",
-        ended_days,
-        received_on,
-        has_ended & (ended_days > received_on),
-        "is after the complaint was received",
-    )
+    # Optional dates: the receipt date stands where none is given, so every index is in the
+    # table (a hearing is never before receipt, an end of involvement never after it).
     ops = _VectorOps(n, chosen, vc)
+    hearing_dates = _dates(hearing, n, "hearing")
+    if hearing_dates is None:
+        hearing_at, has_hearing = received, ops.false()
+    else:
+        hearing_days, has_hearing = hearing_dates
+        _check_facts(
+            "hearing",
+            hearing_days,
+            received_on,
+            has_hearing & (hearing_days < received_on),
+            "is before the complaint was received",
+        )
+        hearing_at = _Dates(given=(hearing_days, has_hearing, received_on))
+    ended_dates = _dates(involvement_ended, n, "involvement_ended")
+    if ended_dates is None:
+        ended_at, has_ended = received, ops.false()
+    else:
+        ended_days, has_ended = ended_dates
+        _check_facts(
+            "involvement_ended",
+            ended_days,
+            received_on,
+            has_ended & (ended_days > received_on),
+            "is after the complaint was received",
+        )
+        ended_at = _Dates(given=(ended_days, has_ended, received_on))
 
     # The gate (situation.eligibility), decided by the same rule as the scalar path.
     outside = kind >= _OTHER
+    service_user = ~outside
     late, limit, has_limit = rules.late(
-        service_user=~outside,
-        ended=ended_days,
+        service_user=service_user,
+        ended=ended_at,
         has_ended=has_ended,
-        received=received_on,
-        deemed=day0,
+        received=received,
+        deemed=receipt,
         ops=ops,
     )
-    gate = np.where(outside, _OUTSIDE, np.where(late, _LATE, _IN_TIME)).astype(np.int8)
+    gate = outside.astype(np.int8)
+    gate *= _OUTSIDE
+    gate += (late & service_user).view(np.int8) * np.int8(_LATE)
 
     # What the rules read, as at receipt: nothing done yet, the hearing known on receipt.
     procedure = gate == _IN_TIME
-    unset = (day0, np.zeros(n, dtype=bool))
-    facts: Facts[Mask, Days] = Facts(
+    unset = (receipt, ops.false())
+    facts: Facts[Mask, _Dates] = Facts(
         on_route={
             "procedure": procedure,
             "early-resolution": procedure & (triage == 0),
@@ -461,28 +786,28 @@ def due_dates(
             "outside-procedure": gate == _OUTSIDE,
         },
         triggered={"child": kind == _CHILD, **aspect_masks},
-        done=dict.fromkeys(ACTS, unset[1]),
-        receipt=day0,
-        clock=day0,
-        hearing_known=received_on,
+        done=dict.fromkeys(ACTS, ops.false()),
+        receipt=receipt,
+        clock=receipt,
+        hearing_known=received,
         anchors={
             "contact": unset,
             "triage": unset,
-            "hearing": (hearing_days, has_hearing),
-            "involvement-ended": (ended_days, has_ended),
+            "hearing": (hearing_at, has_hearing),
+            "involvement-ended": (ended_at, has_ended),
             "meeting-after-hearing": unset,
         },
     )
     answers = rules.evaluate(facts, ops)
 
     columns: dict[str, Any] = {
-        "deemed_receipt": _as_dates(day0, None),
+        "deemed_receipt": receipt.seconds().view("datetime64[s]"),
         "eligibility": pd.Categorical.from_codes(gate, dtype=ELIGIBILITY_DTYPE),
-        "six_month_limit": _as_dates(limit, has_limit),
+        "six_month_limit": limit.column(has_limit),
     }
     for rule in rules.rules:
         answer = answers[rule.target.id]
-        columns[rule.target.id] = _as_dates(answer.due, answer.owed)
+        columns[rule.target.id] = answer.due.column(answer.owed)
         if rule.target.backward:
             columns[rule.target.id + IMPOSSIBLE_SUFFIX] = answer.owed & answer.impossible
     return pd.DataFrame(columns, index=pd.RangeIndex(n) if index is None else index, copy=False)

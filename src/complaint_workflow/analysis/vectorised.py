@@ -37,6 +37,7 @@ _NS_PER_DAY: Final = 86_400 * 10**9
 
 DateArray = npt.NDArray[np.datetime64]
 Days = npt.NDArray[np.int64]
+Positions = npt.NDArray[np.int32]
 Mask = npt.NDArray[np.bool_]
 
 _MONTH_LENGTHS: Final = np.array([31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 31, 28], dtype=np.int64)
@@ -179,37 +180,94 @@ _MAX_HOURS: Final = 24 * 366 * 200
 """Up to this many hours between the first and last instant, offsets come from an hour table."""
 
 
-def _london_wall(instants: pd.DatetimeIndex) -> tuple[Days, int]:
-    """London wall-clock values of aware instants, in the index's unit, and units per second.
+def _utc_values(
+    values: Any, name: str = "received", missing: str = "every element must be an instant"
+) -> tuple[Days, str]:
+    """Aware instants as UTC integers in their own unit, and that unit (``"s"`` ... ``"ns"``).
 
-    The same answer as pandas' ``tz_convert("Europe/London").tz_localize(None)``, which it
-    uses for one value per UTC hour between the first and the last instant: London's offset
-    changes only on the hour (checked here on every change: the last value of the hour before
-    keeps the old offset), so each instant's offset is its hour's, one gather. Where a change
-    falls inside an hour, or the instants span centuries, every instant goes through pandas.
+    A tz-aware Series or DatetimeIndex and a one-dimensional numpy ``datetime64`` array of
+    seconds or finer (read as UTC) are read in place, with no conversion; anything else goes
+    through :func:`_aware_instants`, which says what is wrong with it.
     """
+    if isinstance(values, pd.Series | pd.DatetimeIndex) and isinstance(
+        values.dtype, pd.DatetimeTZDtype
+    ):
+        unit = str(values.dtype.unit)
+        utc: Days = pd.DatetimeIndex(values).asi8  # no copy
+    elif (
+        isinstance(values, np.ndarray)
+        and values.ndim == 1
+        and values.dtype.kind == "M"
+        and np.datetime_data(values.dtype)[0] in _UNITS_PER_SECOND
+        and np.datetime_data(values.dtype)[1] == 1
+    ):
+        unit = str(np.datetime_data(values.dtype)[0])
+        utc = values.view(np.int64)
+    else:
+        instants = _aware_instants(values, name, missing)
+        return instants.asi8, str(instants.unit)
+    if utc.size and utc.min() == _NAT:
+        first = int(np.flatnonzero(utc == _NAT)[0])
+        raise InvalidInputError(f"{name}[{first}] is NaT; {missing}")
+    return utc, unit
+
+
+def _london_wall(instants: pd.DatetimeIndex) -> tuple[Days, int]:
+    """London wall-clock values of aware instants, in the index's unit, and units per second."""
     unit = str(instants.unit)
+    return london_wall_values(instants.asi8, unit), _UNITS_PER_SECOND[unit]
+
+
+def london_wall_values(utc: Days, unit: str, bounds: tuple[int, int] | None = None) -> Days:
+    """London wall-clock values of UTC integers in ``unit`` (a new array, in the same unit).
+
+    The same answer as pandas' ``tz_convert("Europe/London").tz_localize(None)``: London's
+    offset changes only on the hour (checked on every change, see :func:`_hour_offsets`), so
+    each instant's offset is its UTC hour's, one gather from a table of every hour of the
+    years spanned (worked out once per span of years). Where a change falls inside an hour,
+    or the instants span centuries, every instant goes through pandas. ``bounds``, when
+    known, are the least and the greatest of ``utc``.
+    """
     per_second = _UNITS_PER_SECOND[unit]
-    values = instants.asi8  # UTC
-    pandas_wall = functools.partial(_pandas_wall, unit=unit)
-    if values.size == 0:
-        return values.copy(), per_second
+    if utc.size == 0:
+        return utc.copy()
     per_hour = 3600 * per_second
-    hours = values // per_hour
-    first, last = int(hours.min()), int(hours.max())
-    if last - first > _MAX_HOURS:
-        return pandas_wall(values), per_second
-    starts = np.arange(first, last + 1, dtype=np.int64) * per_hour
-    offsets = pandas_wall(starts) - starts
+    low, high = (int(utc.min()), int(utc.max())) if bounds is None else bounds
+    first, last = low // per_hour, high // per_hour
+    table = None if last - first > _MAX_HOURS else _hour_offsets(first, last, unit)
+    if table is None:
+        return _pandas_wall(utc, unit)
+    start, offsets = table
+    hours = utc // per_hour
+    hours -= start
+    wall: Days = offsets[hours]
+    wall += utc
+    return wall
+
+
+def _hour_offsets(first: int, last: int, unit: str) -> tuple[int, Days] | None:
+    """London's offset (in ``unit``) at each UTC hour of the whole years holding hours
+    ``first`` to ``last`` since the epoch: ``(first hour of the table, offsets)``; ``None``
+    where some change of offset falls inside an hour."""
+    years = np.array([first, last], dtype="datetime64[h]").astype("datetime64[Y]")
+    y0, y1 = (int(y) + 1970 for y in years.astype(np.int64))
+    return _year_offsets(y0, y1, unit)
+
+
+@functools.lru_cache(maxsize=16)
+def _year_offsets(y0: int, y1: int, unit: str) -> tuple[int, Days] | None:
+    bounds = np.array([y0 - 1970, y1 + 1 - 1970], dtype="datetime64[Y]")
+    start, stop = (int(h) for h in bounds.astype("datetime64[h]").astype(np.int64))
+    starts = np.arange(start, stop + 1, dtype=np.int64) * 3600  # seconds: any century
+    offsets = _pandas_wall(starts, "s") - starts
     changes = np.flatnonzero(np.diff(offsets)) + 1  # hours whose offset differs from the last
     if changes.size:
-        ends = starts[changes] - 1  # the last value of the hour before each change
-        if not np.array_equal(pandas_wall(ends) - ends, offsets[changes - 1]):
-            return pandas_wall(values), per_second
-    hours -= first
-    wall: Days = offsets[hours]
-    wall += values
-    return wall, per_second
+        ends = starts[changes] - 1  # the last second of the hour before each change
+        if not np.array_equal(_pandas_wall(ends, "s") - ends, offsets[changes - 1]):
+            return None
+    offsets *= _UNITS_PER_SECOND[unit]
+    offsets.setflags(write=False)
+    return start, offsets
 
 
 def _pandas_wall(values: Days, unit: str) -> Days:
@@ -221,6 +279,10 @@ def _pandas_wall(values: Days, unit: str) -> Days:
 def london_days_and_clock(instants: pd.DatetimeIndex) -> tuple[Days, Days]:
     """The London date (whole days since 1970-01-01) and time of day (ns) of aware instants."""
     wall, per_second = _london_wall(instants)
+    return _days_and_clock(wall, per_second)
+
+
+def _days_and_clock(wall: Days, per_second: int) -> tuple[Days, Days]:
     per_day = 86_400 * per_second
     days: Days = wall // per_day
     clock: Days = wall - days * per_day
@@ -246,7 +308,16 @@ class VectorCalendar:
     array(['2025-02-28', '2024-02-29'], dtype='datetime64[D]')
     """
 
-    __slots__ = ("_calendar", "_cum", "_flags", "_origin", "_working", "_working_days")
+    __slots__ = (
+        "_calendar",
+        "_cum",
+        "_cum32",
+        "_flags",
+        "_origin",
+        "_seconds",
+        "_working",
+        "_working_days",
+    )
 
     def __init__(self, calendar: WorkingDayCalendar) -> None:
         if not isinstance(calendar, WorkingDayCalendar):
@@ -262,7 +333,13 @@ class VectorCalendar:
             (d.toordinal() - _EPOCH for d in working), dtype=np.int64, count=len(working)
         )
         self._working = self._working_days.view("datetime64[D]")
-        for array in (self._cum, self._flags, self._working_days):
+        # NaT, then every working day as seconds since the epoch (what pandas holds):
+        # ``_seconds[k + 1]`` is the ``k``-th working day and ``_seconds[0]`` stands for none.
+        self._seconds = np.concatenate(([_NAT], self._working_days * 86_400))
+        if self._cum.size and self._cum[-1] > np.iinfo(np.int32).max:  # pragma: no cover
+            raise InvalidInputError("a calendar of over 2**31 working days is too long")
+        self._cum32 = self._cum.astype(np.int32)
+        for array in (self._cum, self._cum32, self._flags, self._working_days, self._seconds):
             array.setflags(write=False)
 
     @classmethod
@@ -287,6 +364,11 @@ class VectorCalendar:
         """Prefix counts (read-only): ``cumulative[i]`` working days strictly before
         ``first_day + i``; one more element than the days covered."""
         return self._cum
+
+    @property
+    def _cumulative32(self) -> Positions:
+        """:attr:`cumulative` as ``int32`` (positions in half the bytes)."""
+        return self._cum32
 
     @property
     def working_days(self) -> DateArray:
@@ -378,6 +460,61 @@ class VectorCalendar:
             k = np.clip(k, 0, top - 1)
         result: DateArray = self._working[k]
         return result
+
+    def _step_seconds(
+        self,
+        positions: Positions,
+        n: int,
+        owed: Mask | None,
+        bounds: tuple[int, int],
+        scratch: Days | None = None,
+    ) -> Days | None:
+        """:meth:`step` as seconds since the epoch, ``NaT`` where not ``owed`` (a mask, or
+        ``None`` for every row): one gather, with no masked assignment (rows not owed index
+        the ``NaT`` in front of the table).
+
+        ``bounds`` are the positions' minimum and maximum; ``None`` when some result would
+        fall off the table (:meth:`step` then says whether a row that matters does).
+        ``scratch``, an ``int64`` array of the positions' shape, holds the indices (else a
+        new one does).
+        """
+        if bounds[0] + n < 0 or bounds[1] + n >= self._working_days.size:
+            return None
+        k = np.add(positions, n + 1, out=scratch)
+        if owed is not None:
+            k *= owed
+        result: Days = self._seconds[k]
+        return result
+
+    def _deemed_positions(
+        self, wall: Days, per_second: int, cutoff: time | None, bounds: tuple[int, int]
+    ) -> tuple[Positions, int, int] | None:
+        """Day 0's position among the working days for London wall-clock values (integers,
+        ``per_second`` to the second) and the positions' range; ``None`` when some day 0
+        falls off the table (:meth:`deemed_receipt` then raises).
+
+        A value after ``cutoff`` counts from the next day: with ``c`` the cut-off in the
+        values' unit, ``(wall - c - 1) // day + 1`` is the date, plus one when the time of
+        day is after ``c``; that, less the table's first day, is one floor division.
+        ``bounds`` hold every value of ``wall`` (a day either side of the UTC values will do).
+        ``wall`` is used up: it holds each value's row in the table afterwards.
+        """
+        per_day = 86_400 * per_second
+        after = -1 if cutoff is None else _cutoff_ns(cutoff) // (10**9 // per_second)
+        shift = after + 1 + (self._origin - 1 if cutoff is not None else self._origin) * per_day
+        if bounds[0] - shift < _NAT + 1 or bounds[1] - shift > -(_NAT + 1):
+            return None  # the subtraction could wrap round
+        rows = wall
+        rows -= shift
+        rows //= per_day
+        first, last = int(rows.min()), int(rows.max())
+        if first < 0 or last >= self._flags.size:
+            return None
+        top, bottom = int(self._cum[last]), int(self._cum[first])
+        if top >= self._working_days.size:
+            return None
+        positions: Positions = self._cum32[rows]
+        return positions, bottom, top
 
     # ----------------------------------------------------------------- questions
 
