@@ -622,6 +622,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=2026, help="seed for --limit sampling")
     parser.add_argument(
+        "--only",
+        action="append",
+        metavar="ID",
+        help="run only these mutants, e.g. calendar#19 (repeatable or comma-separated): "
+        "re-checks a run's survivors after new tests",
+    )
+    parser.add_argument(
         "--jobs",
         type=int,
         default=1,
@@ -657,6 +664,13 @@ def main(argv: list[str] | None = None) -> int:
         pool = [mu for m in modules for mu in mutants[m]]
         keep = set(random.Random(args.seed).sample(pool, min(args.limit, len(pool))))
         mutants = {m: [mu for mu in mutants[m] if mu in keep] for m in modules}
+
+    if args.only:
+        wanted = {i.strip() for item in args.only for i in item.split(",") if i.strip()}
+        known = {mu.ident for m in modules for mu in mutants[m]}
+        if wanted - known:
+            parser.error(f"unknown mutant ids: {', '.join(sorted(wanted - known))}")
+        mutants = {m: [mu for mu in mutants[m] if mu.ident in wanted] for m in modules}
 
     if args.list:
         for m in modules:

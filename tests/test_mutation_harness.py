@@ -131,3 +131,14 @@ def test_the_untouched_check_catches_a_harness_that_mutates_raise(
     line = '        raise ValueError(f"a must not be {a} < {b}", a < b)'
     texts = [m.apply(SAMPLE) for m in harness.find_mutants("sample.py", SAMPLE)]
     assert any(line not in t.splitlines() for t in texts)
+
+
+def test_only_selects_the_named_mutants(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--only`` lists exactly the mutants named, and an unknown id is a usage error."""
+    assert harness.main(["--module", "rules", "--only", "rules#21,rules#6", "--list"]) == 0
+    out = capsys.readouterr().out
+    assert "rules#21 " in out and "rules#6 " in out
+    assert out.count("rules#") == 2
+    with pytest.raises(SystemExit) as usage:
+        harness.main(["--module", "rules", "--only", "rules#99999", "--list"])
+    assert usage.value.code == 2
