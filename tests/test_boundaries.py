@@ -414,3 +414,191 @@ def test_the_holidays_package_span_runs_from_year_1_to_9998(
     expected = MissingDependencyError if accepted else InvalidInputError
     with pytest.raises(expected):
         WorkingDayCalendar.from_holidays_package(year, year)
+
+
+# --------------------------------------------------------------------- the rules' limits
+
+
+@pytest.mark.parametrize(
+    ("compares", "gate"),
+    [("received-date", "in-time"), ("deemed-receipt", "exceptional-circumstances")],
+)
+def test_the_six_month_rule_compares_the_date_the_policy_names(compares: str, gate: str) -> None:
+    """Involvement ended 3 February 2024: the limit is Saturday 3 August. Received that
+    Saturday, the London date is on the limit (in time) but day 0 is Monday 5 August (late)."""
+    from complaint_workflow import Complaint
+
+    policy = Policy.builtin("cafcass-2012").evolve(
+        id="compare", parameters={"six_month_compares": compares}
+    )
+    c = Complaint.open(
+        complaint_id="S-1",
+        complainant="adult",
+        received_at=datetime(2024, 8, 3, 10, 0, tzinfo=LONDON),
+        involvement_ended=date(2024, 2, 3),
+        policy=policy,
+    )
+    assert c.six_month_limit == date(2024, 8, 3)
+    assert c.deemed_receipt == date(2024, 8, 5)
+    assert c.eligibility == gate
+
+
+def test_a_policy_without_a_complainant_limit_has_no_late_complaint() -> None:
+    """Without a six-month target, a complaint received years after involvement ended is in time."""
+    from complaint_workflow import Complaint
+
+    unlimited = Policy.builtin("cafcass-2012").evolve(
+        id="no-limit", targets={"six-month-limit": None}
+    )
+    assert not any(t.owed_by == "complainant" for t in unlimited.targets)
+    c = Complaint.open(
+        complaint_id="S-2",
+        complainant="adult",
+        received_at=RECEIVED,
+        involvement_ended=date(2020, 1, 6),
+        policy=unlimited,
+    )
+    assert c.six_month_limit is None
+    assert c.eligibility == "in-time"
+    assert "response" in {o.id for o in c.obligations(RECEIVED)}
+
+
+@pytest.mark.parametrize(
+    ("hearing", "listed"),
+    [
+        (date(2024, 7, 16), True),  # due Tue 9 Jul, before investigation's Wed 10 Jul
+        (date(2024, 7, 17), False),  # due Wed 10 Jul, on investigation's date
+    ],
+)
+def test_only_if_before_limit_weighs_against_the_last_limit_when_only_it_applies(
+    hearing: date, listed: bool
+) -> None:
+    """Weighed against early-resolution then investigation, a complaint triaged to
+    investigation is judged by investigation's date (20 working days: 10 July 2024)."""
+    web = Policy.builtin("cafcass-web").evolve(
+        id="web-limit", parameters={"response_before_hearing": "only-if-before-limit"}
+    )
+    weighed = web.target("response-before-hearing").weighed_against
+    assert [w for w in weighed if any(t.id == w for t in web.targets)] == [
+        "early-resolution",
+        "investigation",
+    ]
+    got = by_id(situation(hearing=hearing, triage="investigation"), web)
+    assert "early-resolution" not in got
+    assert got["investigation"].due == date(2024, 7, 10)
+    assert ("response-before-hearing" in got) is listed
+
+
+def test_involvement_ended_anchor_while_the_case_is_ongoing() -> None:
+    """A target counted from the end of involvement is not owed while the case is ongoing."""
+    policy = Policy.builtin("cafcass-2012").evolve(
+        targets={
+            "after-end": Target(
+                id="after-end", duration=CalendarDays(10), anchor="involvement-ended"
+            ),
+        }
+    )
+    assert "after-end" not in by_id(situation(), policy)
+    assert "response" in by_id(situation(), policy)
+
+
+# --------------------------------------------------------------------- delay updates
+
+
+def _complaint(policy: Policy):  # type: ignore[no-untyped-def]
+    from complaint_workflow import Complaint
+
+    return Complaint.open(
+        complaint_id="D-1", complainant="adult", received_at=RECEIVED, policy=policy
+    )
+
+
+def test_a_delay_update_moves_nothing_when_the_policy_says_delays_do_not_extend() -> None:
+    """Under ``delay_extends = false`` a delay update leaves the response due on 3 July 2024."""
+    from complaint_workflow import DelayUpdateSent
+
+    fixed = Policy.builtin("cafcass-2012").evolve(
+        id="no-extension", parameters={"delay_extends": False}
+    )
+    c = _complaint(fixed).apply(
+        DelayUpdateSent(at=datetime(2024, 6, 14, 10, tzinfo=LONDON), new_expected=date(2024, 7, 17))
+    )
+    response = {o.id: o for o in c.obligations(c.last_at)}["response"]
+    assert response.due == date(2024, 7, 3)
+    assert response.extended_from is None
+
+
+def test_a_delay_update_is_folded_again_when_the_hearing_moves() -> None:
+    """Extended to 26 July, the target 5 working days before a hearing moved from 22 to 29 July
+    (so due 22 July, not 15) stays extended to 26 July, as a replay says."""
+    from complaint_workflow import Complaint, DelayUpdateSent, HearingListed, HearingMoved
+
+    c = _complaint(Policy.builtin("cafcass-2012")).apply(
+        HearingListed(at=datetime(2024, 6, 13, 10, tzinfo=LONDON), hearing=date(2024, 7, 22))
+    )
+    assert {o.id: o for o in c.obligations(c.last_at)}["response-before-hearing"].due == date(
+        2024, 7, 15
+    )
+    c = c.apply(
+        DelayUpdateSent(
+            at=datetime(2024, 6, 14, 10, tzinfo=LONDON),
+            new_expected=date(2024, 7, 26),
+            obligation="response-before-hearing",
+        )
+    )
+    c = c.apply(
+        HearingMoved(at=datetime(2024, 6, 17, 10, tzinfo=LONDON), hearing=date(2024, 7, 29))
+    )
+    moved = {o.id: o for o in c.obligations(c.last_at)}["response-before-hearing"]
+    assert moved.due == date(2024, 7, 26)
+    assert moved.extended_from == date(2024, 7, 22)
+    assert moved.status == "extended"
+    assert Complaint.replay(c.history).obligations(c.last_at) == c.obligations(c.last_at)
+
+
+# --------------------------------------------------------------------- three eras
+
+# Received Wed 12 June 2024 (day 0): 2 working days is Fri 14 June, 5 is Wed 19 June. The
+# policy changes at 00:00 London on Sat 15 June and on Thu 20 June: each change is the end of a
+# due date exactly.
+FIRST_CHANGE = end_of_day(date(2024, 6, 14))
+SECOND_CHANGE = end_of_day(date(2024, 6, 19))
+
+
+def _extra(**days: int) -> dict[str, Target | None]:
+    return {
+        name: Target(id=name, duration=WorkingDays(n), strength="target")
+        for name, n in days.items()
+    }
+
+
+def test_three_eras_judge_what_falls_due_at_each_change_instant() -> None:
+    """A due date ending at a change instant is judged by the policy it ended under; one a
+    later policy makes end at (or before) its own start is not owed under it."""
+    from complaint_workflow import PolicyChanged
+
+    base = Policy.builtin("cafcass-2012")
+    first = base.evolve(id="era-one", targets=_extra(**{"at-first": 2}))
+    second = base.evolve(
+        id="era-two", targets=_extra(**{"at-first": 2, "at-second": 5, "new-at-first": 2})
+    )
+    third = base.evolve(
+        id="era-three",
+        targets=_extra(**{"at-first": 2, "at-second": 5, "new-at-first": 2, "new-at-second": 5}),
+    )
+    known = {p.id: p for p in (second, third)}
+    c = _complaint(first).apply(PolicyChanged(at=FIRST_CHANGE, policy_id="era-two"), policies=known)
+    c = c.apply(PolicyChanged(at=SECOND_CHANGE, policy_id="era-three"), policies=known)
+    assert [(p.id, start) for p, start in c.eras] == [
+        ("era-one", RECEIVED),
+        ("era-two", FIRST_CHANGE),
+        ("era-three", SECOND_CHANGE),
+    ]
+    at = datetime(2024, 6, 21, 12, tzinfo=LONDON)
+    added = {"at-first", "at-second", "new-at-first", "new-at-second"}
+    got = {o.id: o.due for o in c.obligations(at) if o.id in added}
+    assert got == {
+        "at-first": date(2024, 6, 14),  # ended at the first change: era one's
+        "at-second": date(2024, 6, 19),  # ended at the second change: era two's
+    }
+    # "new-at-first" would have ended at era two's start, "new-at-second" at era three's.

@@ -252,28 +252,6 @@ def test_the_clock_start_is_exposed_beside_the_deemed_receipt() -> None:
     assert {o.id: o for o in c.obligations(c.last_at)}["contact"].due == date(2024, 6, 12)
 
 
-@pytest.mark.parametrize(
-    ("compares", "gate"),
-    [("received-date", "in-time"), ("deemed-receipt", "exceptional-circumstances")],
-)
-def test_the_six_month_rule_compares_the_date_the_policy_names(compares: str, gate: str) -> None:
-    """Involvement ended 3 February 2024: the limit is Saturday 3 August. Received that
-    Saturday, the London date is on the limit (in time) but day 0 is Monday 5 August (late)."""
-    policy = Policy.builtin("cafcass-2012").evolve(
-        id="compare", parameters={"six_month_compares": compares}
-    )
-    c = Complaint.open(
-        complaint_id="S-1",
-        complainant="adult",
-        received_at=datetime(2024, 8, 3, 10, 0, tzinfo=LONDON),
-        involvement_ended=date(2024, 2, 3),
-        policy=policy,
-    )
-    assert c.six_month_limit == date(2024, 8, 3)
-    assert c.deemed_receipt == date(2024, 8, 5)
-    assert c.eligibility == gate
-
-
 def test_an_earlier_instant_after_a_policy_change_between_snapshots() -> None:
     """Asked between a policy change and the next snapshot, the complaint is under the new
     policy with both eras, exactly as a replay of the prefix says."""
