@@ -1,9 +1,10 @@
 """Boundaries and small behaviours that mutation testing found untested.
 
-Each test here kills surviving mutants of ``calendar.py``, ``durations.py`` or ``obligations.py``
-reported by ``scripts/mutation.py`` (see ``docs/mutation-report.md``): the edges of the span,
-argument checks, ``repr``, backward durations, the anchors, ``only-if-before-limit`` and the
-exact instant a delay update stops extending.
+Each test here kills surviving mutants of ``calendar.py``, ``durations.py``, ``obligations.py``
+or ``rules.py`` reported by ``scripts/mutation.py`` (see ``docs/mutation-report.md``): the
+edges of the span, argument checks, ``repr``, backward durations, the anchors,
+``only-if-before-limit``, the six-month gate, delay updates, policy eras and the exact instant
+a delay update stops extending.
 """
 
 from __future__ import annotations
