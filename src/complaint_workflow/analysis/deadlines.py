@@ -23,7 +23,7 @@ twice is worked out once (docs/performance.md).
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Final
 
 import numpy as np
@@ -300,6 +300,26 @@ def _flags(values: Any, n: int, name: str) -> Mask:
             raise InvalidInputError(f"{name} must be booleans")
         array = array.astype(bool)
     return array
+
+
+def _given(
+    values: Any,
+    name: str,
+    wrong: Callable[[Days, Days], Mask],
+    message: str,
+    received: _Dates,
+    ops: _VectorOps,
+) -> tuple[_Dates, Mask]:
+    """An optional date column as the rules read it, and where one was given. Where none is
+    given the receipt date stands in, so every index is in the table; a date ``wrong``
+    against the receipt date (``message`` says how) raises."""
+    found = _dates(values, ops.n, name)
+    if found is None:
+        return received, ops.false()
+    days, given = found
+    received_on = received.days()
+    _check_facts(name, days, received_on, given & wrong(days, received_on), message)
+    return _Dates(given=(days, given, received_on)), given
 
 
 def _check_facts(name: str, days: Days, received: Days, bad: Mask, message: str) -> None:
@@ -733,32 +753,17 @@ def due_dates(
     # Optional dates: the receipt date stands where none is given, so every index is in the
     # table (a hearing is never before receipt, an end of involvement never after it).
     ops = _VectorOps(n, chosen, vc)
-    hearing_dates = _dates(hearing, n, "hearing")
-    if hearing_dates is None:
-        hearing_at, has_hearing = received, ops.false()
-    else:
-        hearing_days, has_hearing = hearing_dates
-        _check_facts(
-            "hearing",
-            hearing_days,
-            received_on,
-            has_hearing & (hearing_days < received_on),
-            "is before the complaint was received",
-        )
-        hearing_at = _Dates(given=(hearing_days, has_hearing, received_on))
-    ended_dates = _dates(involvement_ended, n, "involvement_ended")
-    if ended_dates is None:
-        ended_at, has_ended = received, ops.false()
-    else:
-        ended_days, has_ended = ended_dates
-        _check_facts(
-            "involvement_ended",
-            ended_days,
-            received_on,
-            has_ended & (ended_days > received_on),
-            "is after the complaint was received",
-        )
-        ended_at = _Dates(given=(ended_days, has_ended, received_on))
+    hearing_at, has_hearing = _given(
+        hearing, "hearing", np.less, "is before the complaint was received", received, ops
+    )
+    ended_at, has_ended = _given(
+        involvement_ended,
+        "involvement_ended",
+        np.greater,
+        "is after the complaint was received",
+        received,
+        ops,
+    )
 
     # The gate (situation.eligibility), decided by the same rule as the scalar path.
     outside = kind >= _OTHER
