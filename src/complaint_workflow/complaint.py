@@ -579,7 +579,7 @@ def _fixed_offset(at: datetime) -> datetime:
     """
     utc = at.astimezone(UTC)  # from LONDON itself, astimezone would keep a skipped time
     offset = utc.astimezone(LONDON).utcoffset() or _NO_OFFSET
-    return utc.astimezone(_OFFSET_ZONES.get(offset) or _offset_zone(offset))
+    return utc.astimezone(_offset_zone(offset))
 
 
 @functools.cache
@@ -589,8 +589,6 @@ def _offset_zone(offset: timedelta) -> timezone:
 
 
 _NO_OFFSET: Final = timedelta(0)
-_OFFSET_ZONES: Final = {o: _offset_zone(o) for o in (_NO_OFFSET, timedelta(hours=1))}
-"""London's two offsets since 1972 (GMT, BST), looked up without a call."""
 
 
 def _name(event: object) -> str:

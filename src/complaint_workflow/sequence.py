@@ -21,7 +21,6 @@ __all__ = ["Timeline"]
 T = TypeVar("T")
 
 _LOCK = threading.Lock()
-_new = object.__new__
 
 
 class Timeline(Sequence[T], Generic[T]):
@@ -43,17 +42,13 @@ class Timeline(Sequence[T], Generic[T]):
     def appended(self, item: T) -> Timeline[T]:
         """A new view with ``item`` after this view's items; this view is unchanged."""
         items = self._items
-        n = self._len
         with _LOCK:  # two threads appending to one view must not both extend in place
-            if len(items) == n:
+            if len(items) == self._len:
                 items.append(item)
-            else:
-                items = items[:n]
-                items.append(item)
-        view: Timeline[T] = _new(Timeline)
-        view._items = items
-        view._len = n + 1
-        return view
+                return self._view(items, self._len + 1)
+        fresh = items[: self._len]
+        fresh.append(item)
+        return self._view(fresh, self._len + 1)
 
     def prefix(self, n: int) -> Timeline[T]:
         """A view of the first ``n`` items (``0 <= n <= len(self)``), sharing this one's list."""
