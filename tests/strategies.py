@@ -1,10 +1,11 @@
-"""Hypothesis strategies, in one place: dates, instants, calendars, policies."""
+"""Hypothesis strategies, in one place: dates, instants, calendars, policies, rules' facts."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import attrs
 from hypothesis import strategies as st
 
 from complaint_workflow import (
@@ -18,6 +19,8 @@ from complaint_workflow import (
     WorkingDays,
 )
 from complaint_workflow.policy import ANCHORS, PARAMETER_CHOICES, ROUTES, TRIGGERS
+from complaint_workflow.rules import Facts
+from complaint_workflow.vocabulary import ACTS
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -127,4 +130,50 @@ def policies(draw: st.DrawFn) -> Policy:
         source=draw(_text),
         targets=tuple(draw(targets(i)) for i in ids),
         parameters=draw(parameters),
+    )
+
+
+@st.composite
+def rich_policies(draw: st.DrawFn) -> Policy:
+    """Any valid policy with every field of a target drawn (the act that meets it, restarts,
+    kept when met, the others it is weighed against): random targets alone, or a built-in's
+    with some of them, or a built-in as it is; any parameters."""
+    base: tuple[Target, ...] = ()
+    if draw(st.booleans()):
+        base = Policy.builtin(draw(st.sampled_from(Policy.builtin_ids()))).targets
+    taken = {t.id for t in base}
+    ids = draw(st.lists(_ids.filter(lambda i: i not in taken), unique=True, max_size=4))
+    every = [t.id for t in base] + ids
+    drawn = []
+    for target_id in ids:
+        plain = draw(targets(target_id))
+        drawn.append(
+            attrs.evolve(
+                plain,
+                met_by=draw(st.sampled_from(ACTS)),
+                restarts=draw(st.booleans()),
+                kept_when_met=draw(st.booleans()),
+                weighed_against=tuple(draw(st.lists(st.sampled_from(every), max_size=3))),
+            )
+        )
+    return Policy(id="drawn", targets=(*base, *drawn), parameters=draw(parameters))
+
+
+@st.composite
+def scalar_facts(draw: st.DrawFn) -> Facts[bool, date]:
+    """What the rules read of one complaint, every value drawn: routes, triggers, acts done,
+    day 0 and a later clock, the day the hearing became known, and each anchor (present or not)."""
+    receipt = draw(dates(date(2013, 1, 1), date(2027, 6, 30)))
+
+    def near() -> date:
+        return receipt + timedelta(days=draw(st.integers(-200, 200)))
+
+    return Facts(
+        on_route={r: draw(st.booleans()) for r in ROUTES},
+        triggered={t: draw(st.booleans()) for t in TRIGGERS},
+        done={a: draw(st.booleans()) for a in ACTS},
+        receipt=receipt,
+        clock=receipt + timedelta(days=draw(st.sampled_from([0, 0, 1, 3, 40]))),
+        hearing_known=receipt + timedelta(days=draw(st.integers(0, 60))),
+        anchors={a: (near(), draw(st.booleans())) for a in ANCHORS if a != "receipt"},
     )

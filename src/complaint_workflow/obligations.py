@@ -31,7 +31,7 @@ import attrs
 from .calendar import LONDON, WorkingDayCalendar, as_london, end_of_day
 from .gate import eligibility_of
 from .policy import Policy
-from .rules import Facts, ScalarOps, compile_policy
+from .rules import Facts, compile_policy
 from .situation import Delay, Situation, six_month_limit
 from .vocabulary import (
     ACTS,
@@ -49,6 +49,7 @@ __all__ = [
     "derive_obligations",
     "eligibility_of",
     "extended",
+    "first_obligation",
     "policy_routes",
 ]
 
@@ -119,23 +120,25 @@ def situation_facts(
     """What the rules read of one complaint's situation (see :class:`~.rules.Facts`)."""
     s = situation
     cutoff = policy.parameters.cutoff
+    deemed = calendar.deemed_receipt
     routes = policy_routes(s, policy, calendar)
-    receipt = calendar.deemed_receipt(s.receipt_at, cutoff)
-    aspects = set(s.aspects)
+    receipt = deemed(s.receipt_at, cutoff)
+    aspects = s.aspects
     triggered: dict[str, bool] = {a: a in aspects for a in ASPECTS}
     triggered["child"] = s.complainant == "child"
     done = dict(s.done)
+    start = s.clock_start(policy)  # the receipt itself unless the clock started later
 
     def acted(act: str) -> tuple[date, bool]:
         at = done.get(act)
-        return (receipt, False) if at is None else (calendar.deemed_receipt(at, cutoff), True)
+        return (receipt, False) if at is None else (deemed(at, cutoff), True)
 
     return Facts(
         on_route={r: r in routes for r in TARGET_ROUTES},
         triggered=triggered,
         done={act: act in done for act in ACTS},
         receipt=receipt,
-        clock=calendar.deemed_receipt(s.clock_start(policy), cutoff),
+        clock=receipt if start is s.receipt_at else deemed(start, cutoff),
         hearing_known=as_london(s.hearing_known_at).date(),
         anchors={
             "contact": acted("contact"),
@@ -162,57 +165,84 @@ def derive_obligations(
     ``situation`` must hold only what had happened by ``at``. Which targets are owed, and
     their due dates, come from :mod:`complaint_workflow.rules`; the status is decided here.
     """
-    at = as_london(at, "at")
+    return _derive(situation, policy, calendar, as_london(at, "at"), None)
+
+
+def _derive(
+    situation: Situation,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    at: datetime,
+    only: frozenset[str] | None,
+) -> tuple[Obligation, ...]:
+    """:func:`derive_obligations` at a London ``at``; with ``only``, just those targets'."""
     params = policy.parameters
     rules = compile_policy(policy)
-    answers = rules.evaluate(
-        situation_facts(situation, policy, calendar), ScalarOps(calendar, params)
-    )
+    answers = rules.answers(situation_facts(situation, policy, calendar), calendar, only)
+    first_done = dict(reversed(situation.done))  # each act's first instant, as done_at
+    delays = situation.delays if params.delay_extends else ()
+    extensions = situation.extensions
+    warn_days = params.at_risk_working_days
     out: list[Obligation] = []
     for rule in rules.rules:
-        answer = answers[rule.target.id]
-        if not answer.owed:
-            continue
         target = rule.target
-        met_at = situation.done_at(target.met_by)
-        due = original = answer.due
-        impossible = answer.impossible
-        if params.delay_extends and situation.delays:
-            cached = situation.extensions.get(target.id)
+        answer = answers.get(target.id)
+        if answer is None or not answer[0]:
+            continue
+        _, original, impossible = answer
+        due = original
+        if delays:
+            cached = extensions.get(target.id)
             if cached is not None and cached[0] == original:
                 due = cached[1]
-            elif cached is not None or not situation.extensions:
+            elif cached is not None or not extensions:
                 # The due date moved since (a hearing moved), or the situation was made by
                 # hand: fold every delay again. No entry in a kept cache: no delay for it.
-                for delay in situation.delays:
+                for delay in delays:
                     if delay.obligation == target.id:
                         due = extended(due, delay)
+        met_at = first_done.get(target.met_by)
+        strength = target.strength
+        moved = due != original
         out.append(
             Obligation(
                 id=target.id,
                 due=due,
-                strength=target.strength,
+                strength=strength,
                 clause=target.clause,
-                status=_status(
-                    target.strength,
-                    due,
-                    met_at,
-                    impossible,
-                    due != original,
-                    at,
-                    calendar,
-                    params.at_risk_working_days,
-                ),
+                status=_status(strength, due, met_at, impossible, moved, at, calendar, warn_days),
                 description=target.description,
                 met_at=met_at,
-                extended_from=original if due != original else None,
+                extended_from=original if moved else None,
                 overdue=met_at is None
                 and not impossible
-                and target.strength == "target"
+                and strength == "target"
                 and at >= end_of_day(due),
             )
         )
     return tuple(out)
+
+
+def first_obligation(
+    situation: Situation,
+    eras: Sequence[tuple[Policy, datetime]],
+    calendar: WorkingDayCalendar,
+    at: datetime,
+    ids: Sequence[str],
+) -> Obligation | None:
+    """The first of ``ids`` (in that order) among the obligations at ``at``, or ``None``.
+
+    Equal to ``next((o for i in ids for o in derive_forward_only(situation, eras, calendar,
+    at) if o.id == i), None)`` (``tests/test_rules_scalar.py``), for less work: under one
+    policy only those targets, and what they are weighed against, are worked out. For
+    example ``first_obligation(..., RESPONSE_TARGETS)`` is the response owed now.
+    """
+    if len(eras) == 1:
+        owed = _derive(situation, eras[0][0], calendar, as_london(at, "at"), frozenset(ids))
+    else:
+        owed = derive_forward_only(situation, eras, calendar, at)
+    by_id = {o.id: o for o in owed}
+    return next((by_id[i] for i in ids if i in by_id), None)
 
 
 def extended(due: date, delay: Delay) -> date:

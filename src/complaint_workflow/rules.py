@@ -148,6 +148,15 @@ class Rule:
         return ops.lt(due, ops.maximum(facts.receipt, facts.hearing_known))
 
 
+Answer = tuple[bool, date, bool]
+"""One target's answer for one complaint, as :meth:`RuleSet.answers` gives it: ``(owed, due,
+impossible)``, the fields of :class:`Due` in order."""
+
+_Plain = tuple[str, Target, tuple[str, ...], str | None, tuple[str, ...], str, bool, bool]
+"""A rule as :meth:`RuleSet.answers` reads it: id, target, routes, the act that keeps it
+listed (or ``None``), triggers, anchor, counts from the clock, counts back."""
+
+
 @attrs.frozen
 class RuleSet:
     """A policy's rules: every target Cafcass owes, and the complainant's limit."""
@@ -156,6 +165,10 @@ class RuleSet:
     rules: tuple[Rule, ...]
     limit: Rule | None
     """The limit on the complainant (the six-month rule), or ``None``."""
+    _plain: dict[frozenset[str] | None, tuple[tuple[_Plain, ...], bool]] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False
+    )
+    # For answers(): the rules as plain tuples, all of them (key None) or those some ids need.
 
     @property
     def parameters(self) -> Parameters:
@@ -179,6 +192,105 @@ class RuleSet:
                 if rule.target.weighed_against:
                     out[rule.target.id] = self._weighed(rule, out, ops)
         return out
+
+    def answers(
+        self,
+        facts: Facts[bool, date],
+        calendar: WorkingDayCalendar,
+        only: frozenset[str] | None = None,
+    ) -> dict[str, Answer]:
+        """:meth:`evaluate` for one complaint, written for Python bools and dates.
+
+        ``answers(facts, calendar)[i] == astuple(evaluate(facts, ScalarOps(calendar,
+        parameters))[i])`` for every target id ``i`` (``tests/test_rules_scalar.py``); the same
+        decisions without an :class:`Ops` call or a :class:`Due` per target, about three times
+        faster. With ``only``, just those targets' answers (and whatever they are weighed
+        against) are worked out; the others are left out.
+        """
+        plain, weigh = self._plan(only)
+        params = self.policy.parameters
+        on_route, triggered, done, anchors = (
+            facts.on_route,
+            facts.triggered,
+            facts.done,
+            facts.anchors,
+        )
+        receipt, clock = facts.receipt, facts.clock
+        out: dict[str, Answer] = {}
+        for rule_id, target, routes, kept_by, triggers, anchor, restarts, backward in plain:
+            owed = False
+            for route in routes:
+                if on_route[route]:
+                    owed = True
+                    break
+            if kept_by is not None and not owed:
+                owed = done[kept_by]
+            if triggers and owed:
+                owed = False
+                for name in triggers:
+                    if triggered[name]:
+                        owed = True
+                        break
+            if anchor == "receipt":
+                day = clock if restarts else receipt
+            else:
+                day, present = anchors[anchor]
+                owed = owed and present
+            if not owed:
+                out[rule_id] = (False, day, False)
+                continue
+            due = target.due(day, calendar, params)
+            out[rule_id] = (True, due, backward and due < max(receipt, facts.hearing_known))
+        if weigh:
+            for rule_id, target, *_ in plain:
+                against = target.weighed_against
+                if not against:
+                    continue
+                owed, due, impossible = out[rule_id]
+                limits = [out[i] for i in against if i in out and i != rule_id]
+                if not limits or not owed:
+                    continue
+                has_limit, limit_due, _ = limits[-1]
+                for limit_owed, other_due, _ in reversed(limits[:-1]):
+                    if limit_owed:
+                        limit_due = other_due
+                        has_limit = True
+                if has_limit and due >= limit_due:
+                    out[rule_id] = (False, due, impossible)
+        return out
+
+    def _plan(self, only: frozenset[str] | None) -> tuple[tuple[_Plain, ...], bool]:
+        """The rules :meth:`answers` works out for ``only`` (every rule for ``None``): the ids
+        asked for and, when targets are weighed, every target they are weighed against."""
+        found = self._plain.get(only)
+        if found is not None:
+            return found
+        weigh = self.parameters.response_before_hearing == "only-if-before-limit"
+        wanted = None if only is None else set(only)
+        if wanted is not None and weigh:
+            by_id = {r.target.id: r.target for r in self.rules}
+            todo = [i for i in wanted if i in by_id]
+            while todo:
+                for other in by_id[todo.pop()].weighed_against:
+                    if other in by_id and other not in wanted:
+                        wanted.add(other)
+                        todo.append(other)
+        plain = tuple(
+            (
+                t.id,
+                t,
+                t.routes,
+                t.met_by if t.kept_when_met else None,
+                t.triggers,
+                t.anchor,
+                t.restarts,
+                t.backward,
+            )
+            for t in (r.target for r in self.rules)
+            if wanted is None or t.id in wanted
+        )
+        found = self._plain[only] = (plain, weigh)
+        return found
 
     def _weighed(self, rule: Rule, out: Mapping[str, Due[B, D]], ops: Ops[B, D]) -> Due[B, D]:
         """Owed only where it falls before the first of its limits that applies."""

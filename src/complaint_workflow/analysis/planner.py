@@ -25,10 +25,10 @@ import numpy as np
 from dateutil.relativedelta import relativedelta
 
 from .. import events as ev
-from ..calendar import LONDON, WorkingDayCalendar, end_of_day
+from ..calendar import LONDON, WorkingDayCalendar, as_london, end_of_day
 from ..complaint import Complaint
 from ..errors import EventRejected
-from ..obligations import RESPONSE_TARGETS
+from ..obligations import RESPONSE_TARGETS, Obligation, first_obligation
 from ..policy import Policy
 from ..vocabulary import ASPECTS
 from .axis import WorkingTime
@@ -506,14 +506,25 @@ def _update_owed(c: Complaint, at: datetime) -> bool:
 
 def _maybe_delay(c: Complaint, respond_at: datetime) -> Complaint:
     """Send a delay update on the due date when the response will be late (§4.12)."""
-    owed = {o.id: o for o in c.obligations(respond_at)}
-    target = next((owed[t] for t in RESPONSE_TARGETS if t in owed), None)
+    target = _response_owed(c, respond_at)
     if target is None or target.met_at is not None or respond_at.date() <= target.due:
         return c
     sent = max(c.last_at, datetime.combine(target.due, time(12), tzinfo=LONDON))
     if sent >= end_of_day(target.due):
         return c  # too late for an update to count: none is sent
     return c.apply(ev.DelayUpdateSent(at=sent, new_expected=respond_at.date()))
+
+
+def _response_owed(c: Complaint, at: datetime) -> Obligation | None:
+    """The response ``c.obligations(at)`` lists first in :data:`RESPONSE_TARGETS` order.
+
+    From ``at`` on the latest event it is :func:`first_obligation`: only the response targets
+    are worked out, not every obligation.
+    """
+    if as_london(at, "at") >= c.last_at:
+        return first_obligation(c.situation, c.eras, c.calendar, at, RESPONSE_TARGETS)
+    owed = {o.id: o for o in c.obligations(at)}
+    return next((owed[t] for t in RESPONSE_TARGETS if t in owed), None)
 
 
 def allocate(plans: list[Plan], capacity: int | None) -> dict[int, float]:
