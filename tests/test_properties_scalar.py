@@ -216,19 +216,21 @@ def test_first_obligation_equals_the_first_listed(
     assert obl.first_obligation(earlier.situation, eras, c.calendar, at, ids) == expected
 
 
-def test_the_delay_decision_reads_the_response_owed() -> None:
-    """On every simulated complaint the response the planner reads before a delay update is
-    the one ``Complaint.obligations`` lists first in ``RESPONSE_TARGETS`` order."""
-    from complaint_workflow.analysis.planner import _response_owed
+def test_the_planner_reads_what_the_complaint_lists() -> None:
+    """On every simulated and demo complaint, at each of its events, the response the planner
+    reads before a delay update, and the court update it checks, are what
+    ``Complaint.obligations`` lists (the first of ``RESPONSE_TARGETS``; the ``court-update``)."""
+    from complaint_workflow.analysis.planner import _first_owed
 
     checked = 0
     for c in complaints():
         for event in c.history:
             then = _as_of(c, event.at)  # as the planner holds it: the event is its latest
             owed = {o.id: o for o in then.obligations(event.at)}
-            expected = next((owed[t] for t in RESPONSE_TARGETS if t in owed), None)
-            assert _response_owed(then, event.at) == expected
-            checked += expected is not None
+            for ids in (RESPONSE_TARGETS, ("court-update",), ("contact", "response")):
+                expected = next((owed[t] for t in ids if t in owed), None)
+                assert _first_owed(then, event.at, ids) == expected
+                checked += expected is not None
     assert checked > 1000
 
 

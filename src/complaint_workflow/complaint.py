@@ -199,7 +199,7 @@ class Complaint:
             hearing=opened.hearing,
             hearing_known_at=at,
             linked_to=opened.linked_to,
-            states=RouteStates(child="not-offered" if opened.complainant == "child" else None),
+            states=_CHILD_OPENED if opened.complainant == "child" else _OPENED,
             last_at=at,
         )
         complaint = cls(
@@ -566,6 +566,11 @@ class Complaint:
             calendar=calendar,
             personal=history.personal,
         )
+
+
+_OPENED: Final = RouteStates()
+_CHILD_OPENED: Final = RouteStates(child="not-offered")
+"""Where the routes stand on opening (frozen values, shared by every new complaint)."""
 
 
 def _fixed_offset(at: datetime) -> datetime:

@@ -128,11 +128,8 @@ def situation_facts(
     triggered["child"] = s.complainant == "child"
     done = dict(s.done)
     start = s.clock_start(policy)  # the receipt itself unless the clock started later
-
-    def acted(act: str) -> tuple[date, bool]:
-        at = done.get(act)
-        return (receipt, False) if at is None else (deemed(at, cutoff), True)
-
+    contacted, triaged = done.get("contact"), done.get("triage")
+    hearing, ended, meeting = s.hearing, s.involvement_ended, s.meeting_after_hearing
     return Facts(
         on_route={r: r in routes for r in TARGET_ROUTES},
         triggered=triggered,
@@ -141,15 +138,11 @@ def situation_facts(
         clock=receipt if start is s.receipt_at else deemed(start, cutoff),
         hearing_known=as_london(s.hearing_known_at).date(),
         anchors={
-            "contact": acted("contact"),
-            "triage": acted("triage"),
-            "hearing": (receipt, False) if s.hearing is None else (s.hearing, True),
-            "involvement-ended": (receipt, False)
-            if s.involvement_ended is None
-            else (s.involvement_ended, True),
-            "meeting-after-hearing": (receipt, False)
-            if s.meeting_after_hearing is None
-            else (s.meeting_after_hearing, True),
+            "contact": (receipt, False) if contacted is None else (deemed(contacted, cutoff), True),
+            "triage": (receipt, False) if triaged is None else (deemed(triaged, cutoff), True),
+            "hearing": (receipt, False) if hearing is None else (hearing, True),
+            "involvement-ended": (receipt, False) if ended is None else (ended, True),
+            "meeting-after-hearing": (receipt, False) if meeting is None else (meeting, True),
         },
     )
 

@@ -494,7 +494,8 @@ def _update_owed(c: Complaint, at: datetime) -> bool:
     the child's meeting was held after the hearing; the complaint accepts or refuses the rest.
     """
     if c.policy.get("court-update") is not None:
-        return any(o.id == "court-update" and o.met_at is None for o in c.obligations(at))
+        update = _first_owed(c, at, _COURT_UPDATE)
+        return update is not None and update.met_at is None
     s = c.situation
     return (
         s.states.court == "notified"
@@ -506,7 +507,7 @@ def _update_owed(c: Complaint, at: datetime) -> bool:
 
 def _maybe_delay(c: Complaint, respond_at: datetime) -> Complaint:
     """Send a delay update on the due date when the response will be late (§4.12)."""
-    target = _response_owed(c, respond_at)
+    target = _first_owed(c, respond_at, RESPONSE_TARGETS)
     if target is None or target.met_at is not None or respond_at.date() <= target.due:
         return c
     sent = max(c.last_at, datetime.combine(target.due, time(12), tzinfo=LONDON))
@@ -515,16 +516,19 @@ def _maybe_delay(c: Complaint, respond_at: datetime) -> Complaint:
     return c.apply(ev.DelayUpdateSent(at=sent, new_expected=respond_at.date()))
 
 
-def _response_owed(c: Complaint, at: datetime) -> Obligation | None:
-    """The response ``c.obligations(at)`` lists first in :data:`RESPONSE_TARGETS` order.
+def _first_owed(c: Complaint, at: datetime, ids: Sequence[str]) -> Obligation | None:
+    """The first of ``ids`` (in that order) among ``c.obligations(at)``, or ``None``.
 
-    From ``at`` on the latest event it is :func:`first_obligation`: only the response targets
-    are worked out, not every obligation.
+    From ``at`` on the latest event it is :func:`first_obligation`: only those targets are
+    worked out, not every obligation.
     """
     if as_london(at, "at") >= c.last_at:
-        return first_obligation(c.situation, c.eras, c.calendar, at, RESPONSE_TARGETS)
+        return first_obligation(c.situation, c.eras, c.calendar, at, ids)
     owed = {o.id: o for o in c.obligations(at)}
-    return next((owed[t] for t in RESPONSE_TARGETS if t in owed), None)
+    return next((owed[t] for t in ids if t in owed), None)
+
+
+_COURT_UPDATE: Final = ("court-update",)
 
 
 def allocate(plans: list[Plan], capacity: int | None) -> dict[int, float]:
