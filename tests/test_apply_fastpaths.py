@@ -17,12 +17,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from complaint_workflow import LONDON, Complaint, plans
+from complaint_workflow import LONDON, Complaint, Policy, WorkingDayCalendar, plans
 from complaint_workflow import complaint as complaint_module
 from complaint_workflow._frozen import builder
+from complaint_workflow.calendar import as_london
 from complaint_workflow.demo import SCENARIOS
 from complaint_workflow.events import FIRST_YEAR, LAST_YEAR
-from complaint_workflow.situation import Context, RouteStates, Situation
+from complaint_workflow.gate import eligibility_of
+from complaint_workflow.rules import ScalarOps, compile_policy
+from complaint_workflow.situation import Context, RouteStates, Situation, eligibility
+from complaint_workflow.vocabulary import COMPLAINANTS
+
+from .strategies import instants, policies
 
 # --------------------------------------------------------------------- frozen builders
 
@@ -257,3 +263,54 @@ def test_the_shared_route_states_stay_bounded(monkeypatch: pytest.MonkeyPatch) -
     ]
     assert [m.intake for m in made] == [f"s{i}" for i in range(5)]
     assert len(plans._ROUTE_STATES) == 2
+
+
+# --------------------------------------------------------------------- the gate, case ongoing
+
+BUILT_IN = [Policy.builtin(i) for i in Policy.builtin_ids()]
+
+
+@given(
+    policy=st.one_of(
+        st.sampled_from([Policy.builtin(i) for i in Policy.builtin_ids()]), policies()
+    ),
+    received=instants(),
+    complainant=st.sampled_from(COMPLAINANTS),
+)
+def test_the_gate_of_an_ongoing_case_is_what_the_full_rule_gives(
+    policy: Policy, received: datetime, complainant: Any
+) -> None:
+    """With no end of involvement the shortcut gives the gate the whole six-month rule gives."""
+    calendar = WorkingDayCalendar.england_and_wales()
+    c = Complaint.open(
+        complaint_id="c", complainant=complainant, received_at=received, policy=policy
+    )
+    assert c.situation.involvement_ended is None
+    day = as_london(received).date()
+    deemed = calendar.deemed_receipt(received, policy.parameters.cutoff)
+    # has_ended=0: falsy, but not the False the scalar shortcut looks for, so every step runs
+    late, _, _ = compile_policy(policy).late(  # type: ignore[misc]
+        service_user=True,
+        ended=day,
+        has_ended=0,
+        received=day,
+        deemed=deemed,
+        ops=ScalarOps(calendar, policy.parameters),
+    )
+    whole = eligibility(complainant, None, day, deemed, policy, calendar)
+    assert not late
+    assert eligibility_of(c.situation, policy, calendar) == whole == c.eligibility
+
+
+def test_the_gate_check_catches_a_shortcut_that_calls_every_ongoing_case_late(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Seeded bug: a shortcut answering "exceptional-circumstances" differs from the rule."""
+    from complaint_workflow import gate
+
+    c = Complaint.open(
+        complaint_id="c", complainant="adult", received_at=datetime(2024, 6, 3, 10, tzinfo=LONDON)
+    )
+    before = gate.eligibility_of(c.situation, c.policy, c.calendar)
+    monkeypatch.setattr(gate, "eligibility", lambda *a: "exceptional-circumstances")
+    assert gate.eligibility_of(c.situation, c.policy, c.calendar) != before
