@@ -82,10 +82,12 @@ def as_london(instant: datetime, name: str = "instant") -> datetime:
         ) from None
 
 
+@functools.lru_cache(maxsize=4096)
 def end_of_day(d: date) -> datetime:
     """The first instant after the end of ``d`` in Europe/London (midnight starting ``d + 1``).
 
-    A deadline that is a date is met by anything strictly before this instant.
+    A deadline that is a date is met by anything strictly before this instant. Kept for the
+    last few thousand days asked (due dates repeat across complaints; a datetime is immutable).
     """
     return datetime.combine(d + timedelta(days=1), time(0), tzinfo=LONDON)
 
