@@ -8,10 +8,15 @@ is not owed at all (weighed against a limit it would fall after) and when it can
 :class:`RuleSet`, written once against :class:`Ops`: a small set of operations that both a
 single complaint (Python bools and dates, :class:`ScalarOps`) and a million complaints
 (numpy masks and day numbers, in :mod:`complaint_workflow.analysis.deadlines`) provide. So
-:func:`~complaint_workflow.obligations.derive_obligations` and
-:func:`~complaint_workflow.analysis.due_dates` make every decision in the same code, and
-cannot disagree; statuses (met, breached, extended ...) are the scalar path's alone, since
-they need the history.
+:func:`~complaint_workflow.analysis.due_dates` and the scalar evaluation make every decision
+in the same code, and cannot disagree; statuses (met, breached, extended ...) are the scalar
+path's alone, since they need the history.
+
+:func:`~complaint_workflow.obligations.derive_obligations` reads one complaint's answers from
+:meth:`RuleSet.answers`: the same decisions written out for Python bools and dates (no
+:class:`Ops` call, no :class:`Due` per target), proven equal to :meth:`RuleSet.evaluate` over
+:class:`ScalarOps` by a differential property over drawn policies and facts
+(``tests/test_properties_scalar.py``, with seeded bugs it catches).
 
 The six-month rule is the policy's limit on the complainant (the target ``owed_by =
 "complainant"``); :meth:`RuleSet.late` decides the intake gate from it, for both paths too.
