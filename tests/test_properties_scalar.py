@@ -235,6 +235,21 @@ def test_the_planner_reads_what_the_complaint_lists() -> None:
     assert checked > 1000
 
 
+def test_answers_keeps_the_plans_of_a_few_dozen_sets_of_targets() -> None:
+    """Asked for a hundred different sets of targets, ``answers`` stays equal to the whole
+    evaluation and keeps the plain rules of at most 32 of them (memory stays bounded)."""
+    c = complaints()[0]
+    rules = compile_policy(c.policy)
+    facts = situation_facts(c.situation, c.policy, c.calendar)
+    every = rules.answers(facts, c.calendar)
+    ids = sorted(every)
+    for k in range(100):
+        wanted = ids[k % len(ids)]
+        some = rules.answers(facts, c.calendar, frozenset({wanted, f"other-{k}"}))
+        assert some[wanted] == every[wanted]
+    assert 1 <= len(rules._plain) <= 32
+
+
 # ------------------------------------------------------------------ the properties can fail
 
 

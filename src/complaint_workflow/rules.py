@@ -162,6 +162,11 @@ _Plain = tuple[str, Target, tuple[str, ...], str | None, tuple[str, ...], str, b
 listed (or ``None``), triggers, anchor, counts from the clock, counts back."""
 
 
+_PLANS_KEPT = 32
+"""How many sets of targets asked for :meth:`RuleSet.answers` keeps the plain rules of, per
+policy (every rule, the response targets, a court update ...); others are made each time."""
+
+
 @attrs.frozen
 class RuleSet:
     """A policy's rules: every target Cafcass owes, and the complainant's limit."""
@@ -294,7 +299,9 @@ class RuleSet:
             for t in (r.target for r in self.rules)
             if wanted is None or t.id in wanted
         )
-        found = self._plain[only] = (plain, weigh)
+        found = (plain, weigh)
+        if len(self._plain) < _PLANS_KEPT:
+            self._plain[only] = found
         return found
 
     def _weighed(self, rule: Rule, out: Mapping[str, Due[B, D]], ops: Ops[B, D]) -> Due[B, D]:
