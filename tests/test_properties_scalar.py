@@ -154,7 +154,11 @@ def _as_of(c: Complaint, at: datetime) -> Complaint:
 
 # ------------------------------------------------------------------ the properties
 
+_AT_MOST = settings(max_examples=min(settings.default.max_examples, 200))
+"""The profile's examples, at most 200: each builds a calendar or replays a history."""
 
+
+@_AT_MOST
 @given(rich_policies(), scalar_facts(), calendars())
 def test_answers_equal_the_general_evaluation(
     policy: Policy, facts: Facts[bool, Any], calendar: WorkingDayCalendar
@@ -164,6 +168,7 @@ def test_answers_equal_the_general_evaluation(
     assert rules.answers(facts, calendar) == general_answers(rules, facts, calendar)
 
 
+@_AT_MOST
 @given(rich_policies(), scalar_facts(), st.data())
 def test_answers_for_some_targets_equal_those_of_all(
     policy: Policy, facts: Facts[bool, Any], data: st.DataObject
@@ -181,6 +186,7 @@ def test_answers_for_some_targets_equal_those_of_all(
         assert all(some[i] == every[i] for i in some)
 
 
+@_AT_MOST
 @given(moments(), st.one_of(st.none(), rich_policies()))
 def test_obligations_equal_the_general_derivation(
     moment: tuple[Complaint, datetime], other: Policy | None
@@ -194,6 +200,7 @@ def test_obligations_equal_the_general_derivation(
     assert derive_obligations(earlier.situation, policy, c.calendar, at) == expected
 
 
+@_AT_MOST
 @given(moments(), st.data())
 def test_first_obligation_equals_the_first_listed(
     moment: tuple[Complaint, datetime], data: st.DataObject
