@@ -46,6 +46,11 @@ _MONTH_LENGTHS: Final = np.array([31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 31, 28
 
 def _days(values: Any, name: str) -> Days:
     """Dates as whole days since 1970-01-01 (a view where the input already is ``[D]``)."""
+    return _days_and_low(values, name)[0]
+
+
+def _days_and_low(values: Any, name: str) -> tuple[Days, int | None]:
+    """:func:`_days`, and the earliest of them (``None`` when there are none)."""
     if isinstance(values, pd.Series | pd.Index) and isinstance(values.dtype, pd.DatetimeTZDtype):
         raise InvalidInputError(
             f"{name} must be dates, not aware instants; take the London date first "
@@ -57,9 +62,10 @@ def _days(values: Any, name: str) -> Days:
     except (TypeError, ValueError):
         raise InvalidInputError(f"{name} must be an array of dates (datetime64[D])") from None
     days: Days = array.view(np.int64)  # no copy; NaT is the smallest int64
-    if days.size and days.min() == _NAT:
+    low = int(days.min()) if days.size else None
+    if low == _NAT:
         raise InvalidInputError(f"{name} holds NaT; every element must be a date")
-    return days
+    return days, low
 
 
 def _steps(n: Any, name: str = "n") -> npt.NDArray[np.int64]:
@@ -109,6 +115,12 @@ def add_months(days: Days, n: Any) -> Days:
     result: Days = era * 146_097 + doe - 719_468
     return result
 
+
+_BLOCK: Final = 32_768
+"""Dates per block on the blocked path: its working arrays (256 KB of ``int64`` each) stay in
+the processor's L2 cache, and a call allocates one large array, its answer."""
+_BLOCKED_AT_LEAST: Final = 4096
+"""From this many dates and one ``n``, working days are counted on the blocked path."""
 
 _TABLE_AT_LEAST: Final = 4096
 """From this many dates, ``add_months`` by one ``n`` works out each day of their range once."""
@@ -423,6 +435,54 @@ class VectorCalendar:
         result: DateArray = self._working[k]
         return result
 
+    def _blocked(self, days: Days, low: int | None, offset: int, shift: int) -> DateArray | None:
+        """``working_days[cumulative[days - origin + offset] + shift]`` for many dates: the
+        answers go block by block (:data:`_BLOCK` dates) into one new array. ``None`` when a
+        date or a result falls off the table: the checked path then raises, naming the row,
+        or skips the rows outside ``where``.
+
+        Both ends are checked before any block: the prefix counts never decrease, so the
+        earliest and the latest date give the least and the greatest result. Where the dates
+        span fewer days than they are many, the answer for every day of their range is worked
+        out first (the range's rows of the table, one gather) and each block is one
+        subtraction and one gather from that; otherwise each block is two gathers.
+        """
+        if low is None:
+            empty: DateArray = np.empty(days.shape, dtype="datetime64[D]")
+            return empty
+        high = int(days.max())
+        first, last = low - self._origin, high - self._origin
+        if first < 0 or last >= self._flags.size:
+            return None
+        if int(self._cum[first + offset]) + shift < 0:
+            return None
+        if int(self._cum[last + offset]) + shift >= self._working_days.size:
+            return None
+        flat = days.reshape(-1)
+        size = flat.size
+        out = np.empty(days.shape, dtype=np.int64)
+        into = out.reshape(-1)
+        rows = np.empty(min(_BLOCK, size), dtype=np.int64)
+        if high - low < size:  # one table for the range, then one gather a block
+            table = self._working_days[self._cum[first + offset : last + offset + 1] + shift]
+            for start in range(0, size, _BLOCK):
+                stop = min(start + _BLOCK, size)
+                r = np.subtract(flat[start:stop], low, out=rows[: stop - start])
+                # every index is in range (checked above): "clip" writes straight into the
+                # answer, where "raise" would buffer the output
+                np.take(table, r, out=into[start:stop], mode="clip")
+        else:
+            ks = np.empty_like(rows)
+            base = self._origin - offset
+            for start in range(0, size, _BLOCK):
+                stop = min(start + _BLOCK, size)
+                r = np.subtract(flat[start:stop], base, out=rows[: stop - start])
+                k = np.take(self._cum, r, out=ks[: stop - start], mode="clip")
+                k += shift
+                np.take(self._working_days, k, out=into[start:stop], mode="clip")
+        result: DateArray = out.view("datetime64[D]")
+        return result
+
     def positions(self, dates: Any, *, where: Any = None) -> Days:
         """Each date's position among the working days: that of the first working day on or
         after it (``working_days[positions(d)]`` is ``roll_forward(d)``)."""
@@ -530,9 +590,18 @@ class VectorCalendar:
         Day 0 is the first working day on or after each date; for ``n < 0``, the last one on
         or before it, counted back.
         """
-        days = _days(dates, "dates")
+        days, low = _days_and_low(dates, "dates")
         steps = _steps(n)
         mask = _mask(where, np.broadcast_shapes(days.shape, steps.shape))
+        if steps.ndim == 0 and days.size >= _BLOCKED_AT_LEAST:
+            step = int(steps)  # n < 0 counts back from the last working day on or before
+            blocked = (
+                self._blocked(days, low, 0, step)
+                if step >= 0
+                else self._blocked(days, low, 1, step - 1)
+            )
+            if blocked is not None:
+                return blocked
         i = self._index(days, f"{n} working days" if steps.ndim == 0 else "working days", mask)
         if steps.ndim == 0 and int(steps) >= 0:
             k = self._cum[i]
@@ -552,11 +621,15 @@ class VectorCalendar:
 
         "The last working day before the hearing" is ``working_days_before(hearings, 1)``.
         """
-        days = _days(dates, "dates")
+        days, low = _days_and_low(dates, "dates")
         steps = _steps(n)
         if steps.size and steps.min() < 1:
             raise InvalidInputError("n must be an integer >= 1 (or an array of them)")
         mask = _mask(where, np.broadcast_shapes(days.shape, steps.shape))
+        if steps.ndim == 0 and days.size >= _BLOCKED_AT_LEAST:
+            blocked = self._blocked(days, low, 0, -int(steps))
+            if blocked is not None:
+                return blocked
         what = f"{n} working days before" if steps.ndim == 0 else "working days before"
         k = self._cum[self._index(days, what, mask)]
         k = k - steps
