@@ -19,6 +19,7 @@ span and their result is meaningless (pass it when some rows hold placeholders).
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from datetime import date, datetime, time
 from typing import Any, Final
 
@@ -121,6 +122,14 @@ _BLOCK: Final = 32_768
 the processor's L2 cache, and a call allocates one large array, its answer."""
 _BLOCKED_AT_LEAST: Final = 4096
 """From this many dates and one ``n``, working days are counted on the blocked path."""
+
+
+def _blocks(size: int) -> Iterator[tuple[int, int]]:
+    """The rows of each block of ``size`` rows in turn, as ``(start, stop)``: :data:`_BLOCK`
+    rows each, the last one fewer."""
+    for start in range(0, size, _BLOCK):
+        yield start, min(start + _BLOCK, size)
+
 
 _TABLE_AT_LEAST: Final = 4096
 """From this many dates, ``add_months`` by one ``n`` works out each day of their range once."""
@@ -435,49 +444,53 @@ class VectorCalendar:
         result: DateArray = self._working[k]
         return result
 
-    def _blocked(self, days: Days, low: int | None, offset: int, shift: int) -> DateArray | None:
-        """``working_days[cumulative[days - origin + offset] + shift]`` for many dates: the
-        answers go block by block (:data:`_BLOCK` dates) into one new array. ``None`` when a
-        date or a result falls off the table: the checked path then raises, naming the row,
-        or skips the rows outside ``where``.
+    def _on_table(self, low: int, high: int, offset: int, shift: int) -> bool:
+        """Whether every date from day ``low`` to day ``high`` has a row in the table and
+        ``cumulative[row + offset] + shift`` is a working day of it. The prefix counts never
+        decrease, so the two ends decide."""
+        first, last = low - self._origin, high - self._origin
+        return (
+            first >= 0
+            and last < self._flags.size
+            and int(self._cum[first + offset]) + shift >= 0
+            and int(self._cum[last + offset]) + shift < self._working_days.size
+        )
 
-        Both ends are checked before any block: the prefix counts never decrease, so the
-        earliest and the latest date give the least and the greatest result. Where the dates
-        span fewer days than they are many, the answer for every day of their range is worked
-        out first (the range's rows of the table, one gather) and each block is one
-        subtraction and one gather from that; otherwise each block is two gathers.
+    def _blocked(self, days: Days, low: int | None, offset: int, shift: int) -> DateArray | None:
+        """``working_days[cumulative[days - origin + offset] + shift]`` for many dates, block
+        by block (:func:`_blocks`) into one new array; ``None`` when some date or result falls
+        off the table (checked before any block): the checked path then raises, naming the
+        row, or skips the rows outside ``where``.
+
+        Where the dates span fewer days than they are many, the answer for every day of their
+        range is worked out first (one gather from the range's rows of the table) and each
+        block is one subtraction and one gather from it; otherwise each block is two gathers.
+        Every index is then in range, so the gathers use ``mode="clip"``, which writes straight
+        into the answer (``"raise"`` buffers its output).
         """
         if low is None:
             empty: DateArray = np.empty(days.shape, dtype="datetime64[D]")
             return empty
         high = int(days.max())
-        first, last = low - self._origin, high - self._origin
-        if first < 0 or last >= self._flags.size:
+        if not self._on_table(low, high, offset, shift):
             return None
-        if int(self._cum[first + offset]) + shift < 0:
-            return None
-        if int(self._cum[last + offset]) + shift >= self._working_days.size:
-            return None
-        flat = days.reshape(-1)
+        flat = days.reshape(-1)  # a view, unless the input is neither C-contiguous nor 1-d
         size = flat.size
         out = np.empty(days.shape, dtype=np.int64)
         into = out.reshape(-1)
         rows = np.empty(min(_BLOCK, size), dtype=np.int64)
-        if high - low < size:  # one table for the range, then one gather a block
-            table = self._working_days[self._cum[first + offset : last + offset + 1] + shift]
-            for start in range(0, size, _BLOCK):
-                stop = min(start + _BLOCK, size)
+        first = low - self._origin + offset
+        if high - low < size:
+            table = self._working_days[self._cum[first : first + high - low + 1] + shift]
+            for start, stop in _blocks(size):
                 r = np.subtract(flat[start:stop], low, out=rows[: stop - start])
-                # every index is in range (checked above): "clip" writes straight into the
-                # answer, where "raise" would buffer the output
                 np.take(table, r, out=into[start:stop], mode="clip")
         else:
-            ks = np.empty_like(rows)
+            positions = np.empty_like(rows)
             base = self._origin - offset
-            for start in range(0, size, _BLOCK):
-                stop = min(start + _BLOCK, size)
+            for start, stop in _blocks(size):
                 r = np.subtract(flat[start:stop], base, out=rows[: stop - start])
-                k = np.take(self._cum, r, out=ks[: stop - start], mode="clip")
+                k = np.take(self._cum, r, out=positions[: stop - start], mode="clip")
                 k += shift
                 np.take(self._working_days, k, out=into[start:stop], mode="clip")
         result: DateArray = out.view("datetime64[D]")
