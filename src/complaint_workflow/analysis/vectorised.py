@@ -7,7 +7,11 @@ question the scalar calendar answers, element-wise: whether a date is a working 
 working days after or before a date, the working days between two dates, ``n`` calendar
 months on (``relativedelta``, no rolling), and the deemed receipt of an instant. Each is one or
 two gathers from the table, with no per-element Python; ``tests/test_calendar_conformance.py``
-runs one suite of questions on both forms and on calendars a user builds.
+runs one suite of questions on both forms and on calendars a user builds. On many dates with
+one ``n`` (4,096 or more), ``add_working_days`` and ``working_days_before`` check
+both ends of the dates against the table first and then answer block by block into one new
+array, so that a call allocates one large array, its answer (``tests/test_vectorised_blocks.py``
+checks the block edges; ``docs/performance.md`` says why).
 
 Dates go in as anything numpy reads as ``datetime64[D]`` (dates, ISO strings, ``datetime64``
 of any unit, whole days since 1970-01-01 as integers) and come out as ``datetime64[D]``; view
