@@ -219,17 +219,42 @@ def test_the_real_block_edges(monkeypatch: pytest.MonkeyPatch, delta: int, wide:
     check_blocked_answers(monkeypatch, days, "add", 15, days)
 
 
+WORKING = CAL.table()[2]
+"""Every working day of the calendar's span, in order."""
+
+
 def _late_errors() -> list[tuple[str, int, date, str, int]]:
-    """Rows in a late block that fall off the table: (case, row, date, question, n)."""
-    last_working = CAL.roll_forward(date(CAL.last_year, 12, 31) - timedelta(days=7))
+    """Rows in a late block that fall off the table, most by one day or one working day:
+    (case, row, date, question, n)."""
+    first, last = date(CAL.first_year, 1, 1), date(CAL.last_year, 12, 31)
     return [
-        ("a date after the span", 3 * BLOCK + 4, date(CAL.last_year + 1, 1, 2), "add", 15),
-        ("a date before the span", 2 * BLOCK + 1, date(CAL.first_year - 1, 12, 30), "add", 15),
-        ("a date just after the span", 3 * BLOCK, date(CAL.last_year + 1, 1, 1), "before", 1),
-        ("a result after the span", 3 * BLOCK + 4, last_working, "add", 30),
-        ("a result before the span", 2 * BLOCK, date(CAL.first_year, 1, 5), "add", -10),
-        ("a result before the span", 3 * BLOCK + 2, date(CAL.first_year, 1, 5), "before", 10),
+        ("a date a day after the span", 3 * BLOCK + 4, last + timedelta(days=1), "add", 15),
+        ("a date a day before the span", 2 * BLOCK + 1, first - timedelta(days=1), "add", 15),
+        ("a date a day after, counting back", 3 * BLOCK, last + timedelta(days=1), "before", 1),
+        ("a date a day after, n < 0", 3 * BLOCK + 3, last + timedelta(days=1), "add", -1),
+        ("a date far after the span", 3 * BLOCK + 2, date(CAL.last_year + 5, 6, 1), "add", 1),
+        ("a result one past the last", 3 * BLOCK + 4, WORKING[-15], "add", 15),
+        ("a result one before the first, n < 0", 2 * BLOCK, WORKING[9], "add", -10),
+        ("a result one before the first, back", 3 * BLOCK + 2, WORKING[6], "before", 7),
     ]
+
+
+def test_the_ends_of_the_table_are_on_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dates and results on the very first and last day of the table take the blocked path
+    and get the scalar answers: the range check is exact at both ends."""
+    ends = [
+        ("add", 15, [date(CAL.first_year, 1, 1), WORKING[-16], date(CAL.first_year, 1, 1)]),
+        ("add", -10, [WORKING[10], date(CAL.last_year, 12, 31)]),
+        ("before", 7, [WORKING[7], date(CAL.last_year, 12, 31)]),
+        ("add", 0, [date(CAL.first_year, 1, 1), WORKING[-1]]),
+    ]
+    with monkeypatch.context() as m:
+        m.setattr(vectorised, "_BLOCK", BLOCK)
+        m.setattr(vectorised, "_BLOCKED_AT_LEAST", 0)
+        for how, n, edge in ends:
+            days = _dates(2 * BLOCK + 3, wide=True, seed=7)
+            days[-len(edge) :] = np.array(edge, dtype="datetime64[D]")
+            check_blocked_answers(monkeypatch, days, how, n, days)
 
 
 def check_late_error(
