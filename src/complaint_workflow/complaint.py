@@ -18,12 +18,13 @@ import bisect
 import functools
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any, Final, Protocol
 
 import attrs
 
 from . import events as ev
+from ._frozen import builder
 from .calendar import LONDON, WorkingDayCalendar, as_london
 from .errors import ComplaintWorkflowError, EventRejected, InvalidInputError
 from .gate import eligibility_of, finished
@@ -52,7 +53,7 @@ log = logging.getLogger("complaint_workflow")
 _NEW: Final = "(new)"
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, weakref_slot=False)  # no weak-reference slot: see _frozen.builder
 class Complaint:
     """One complaint: its facts, its history, where each route stands, and its policy.
 
@@ -435,7 +436,7 @@ class Complaint:
         policy = self.policy
         if isinstance(event, ev.PolicyChanged):
             policy = self._next_policy(event, policies)
-        context = Context(before, event, policy, calendar)
+        context = _CONTEXT(before, event, policy, calendar)
         try:
             states = self._run(plan, plan.steps(context, event), context)
             changes = plan.changes(context, event)
@@ -457,7 +458,7 @@ class Complaint:
         snapshots = self._snapshots
         if expected % SNAPSHOT_EVERY == 0:
             snapshots = snapshots.appended((expected, situation, len(eras)))
-        return Complaint(  # every field given, in order: cheaper than attrs.evolve
+        return _COMPLAINT(  # every field, in order: equal to Complaint(...), made unchecked
             situation,
             policy,
             _appended(self.history, event),
@@ -568,6 +569,10 @@ class Complaint:
         )
 
 
+_COMPLAINT: Final = builder(Complaint)
+_CONTEXT: Final = builder(Context)
+
+
 def _fixed_offset(at: datetime) -> datetime:
     """The same instant on London's wall clock, with a fixed UTC offset.
 
@@ -575,11 +580,42 @@ def _fixed_offset(at: datetime) -> datetime:
     zoneinfo time the clocks repeat or skip unequal to every time in another zone, which would
     break "JSON round trip gives an equal complaint" at 01:30 on a clock-change night.
     ``at`` is an event's time, so already checked aware and in range (``ZoneInfo`` or
-    ``timezone``).
+    ``timezone``). London's offset is looked up by the UTC day (:func:`_london_zone_on`),
+    except on the days it changes.
     """
     utc = at.astimezone(UTC)  # from LONDON itself, astimezone would keep a skipped time
-    offset = utc.astimezone(LONDON).utcoffset() or _NO_OFFSET
-    return utc.astimezone(_offset_zone(offset))
+    day = utc.toordinal()
+    try:
+        zone = _ZONE_ON[day]
+    except KeyError:
+        zone = _london_zone_on(day)
+    if zone is None:  # London's offset changes during this UTC day
+        zone = _offset_zone(utc.astimezone(LONDON).utcoffset() or _NO_OFFSET)
+    return utc.astimezone(zone)
+
+
+_ZONE_ON: Final[dict[int, timezone | None]] = {}
+"""London's fixed-offset zone all through each UTC day (by ordinal) looked up so far, or
+``None`` for a day its offset changes during; filled a year at a time."""
+
+
+def _london_zone_on(day: int) -> timezone | None:
+    """Fill :data:`_ZONE_ON` for the UTC year of ``day`` and answer for ``day``.
+
+    A day's zone is London's offset at its first and its last microsecond when the two agree
+    (London's offset has never changed and changed back within a day), else ``None``.
+    """
+    year = date.fromordinal(day).year
+    first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+    zones: dict[int, timezone | None] = {}
+    for ordinal in range(first, last + 1):
+        start = datetime.combine(date.fromordinal(ordinal), _MIDNIGHT, UTC)
+        offsets = {
+            (t.astimezone(LONDON).utcoffset() or _NO_OFFSET) for t in (start, start + _LAST_US)
+        }
+        zones[ordinal] = _offset_zone(offsets.pop()) if len(offsets) == 1 else None
+    _ZONE_ON.update(zones)
+    return zones[day]
 
 
 @functools.cache
@@ -589,6 +625,8 @@ def _offset_zone(offset: timedelta) -> timezone:
 
 
 _NO_OFFSET: Final = timedelta(0)
+_MIDNIGHT: Final = time(0)
+_LAST_US: Final = timedelta(days=1, microseconds=-1)
 
 
 def _name(event: object) -> str:

@@ -31,6 +31,11 @@ def eligibility_of(
     situation: Situation, policy: Policy, calendar: WorkingDayCalendar
 ) -> Eligibility:
     """The gate a complaint meets (see :func:`complaint_workflow.situation.eligibility`)."""
+    if situation.involvement_ended is None:
+        # No end of involvement: RuleSet.late counts no limit and compares no day, so the
+        # London date and day 0 of the receipt are not worked out (placeholders instead).
+        day = situation.received_at.date()
+        return eligibility(situation.complainant, None, day, day, policy, calendar)
     received = as_london(situation.received_at, "received_at")
     return eligibility(
         situation.complainant,

@@ -29,6 +29,7 @@ from typing import Any, Final, Generic, TypeVar
 import attrs
 
 from . import events as ev
+from ._frozen import builder
 from .calendar import as_london
 from .gate import court_must_hear_of, finished
 from .obligations import RESPONSE_TARGETS, derive_obligations, extended
@@ -565,32 +566,44 @@ FOLLOW_UPS: Final[tuple[tuple[Step, str], ...]] = (
 _FIELDS: Final = tuple(f.name for f in attrs.fields(Situation))
 _INDEX: Final = {name: i for i, name in enumerate(_FIELDS)}
 _VALUES: Final = operator.attrgetter(*_FIELDS)
+_STATES: Final = _INDEX["states"]
+_LAST_AT: Final = _INDEX["last_at"]
+_SITUATION: Final = builder(Situation)
 
 
 def next_situation(
     situation: Situation, states: RouteStates, last_at: datetime, changes: Changes
 ) -> Situation:
     """``situation`` with its route states, last instant and ``changes``: equal to
-    ``attrs.evolve(situation, states=..., last_at=..., **changes)``, made positionally (about
-    twice as fast; :class:`Situation` has no converters, validators or keyword-only fields)."""
+    ``attrs.evolve(situation, states=..., last_at=..., **changes)``, made positionally by
+    :func:`~complaint_workflow._frozen.builder` (:class:`Situation` has no converters,
+    validators or keyword-only fields, and every value here was made or checked by the
+    library)."""
     values = list(_VALUES(situation))
-    values[_INDEX["states"]] = states
-    values[_INDEX["last_at"]] = last_at
+    values[_STATES] = states
+    values[_LAST_AT] = last_at
     for name, value in changes.items():
         values[_INDEX[name]] = value
-    return Situation(*values)
+    return _SITUATION(*values)
+
+
+_ROUTES_KEY: Final = operator.itemgetter(*(f.name for f in attrs.fields(RouteStates)))
+_ROUTE_STATES: Final[dict[tuple[str | None, ...], RouteStates]] = {}
+"""The :class:`RouteStates` made so far, by their values: frozen, so one is shared by every
+situation with the same states (the routes' reachable combinations are a few dozen)."""
+_ROUTE_STATES_KEPT: Final = 4096
 
 
 def route_states(states: dict[str, str | None]) -> RouteStates:
-    """The inverse of :func:`states_dict`."""
-    return RouteStates(
-        str(states["intake"]),
-        states["procedure"],
-        states["court"],
-        states["child"],
-        states["quick_fix"],
-        states["outside"],
-    )
+    """The inverse of :func:`states_dict` (one shared frozen value per combination)."""
+    key: tuple[str | None, ...] = _ROUTES_KEY(states)
+    found = _ROUTE_STATES.get(key)
+    if found is None:
+        intake, *others = key
+        found = RouteStates(str(intake), *others)
+        if len(_ROUTE_STATES) < _ROUTE_STATES_KEPT:
+            _ROUTE_STATES[key] = found
+    return found
 
 
 def states_dict(states: RouteStates) -> dict[str, str | None]:

@@ -209,7 +209,7 @@ class RuleSet:
         day 0, as ``six_month_compares`` says) falls after the limit counted from the day
         involvement ended; received on the limit is in time.
         """
-        if self.limit is None:
+        if self.limit is None or has_ended is False:  # nothing to count from (one complaint)
             return ops.false(), received, ops.false()
         limit = ops.due(self.limit.target, ended, has_ended)
         compared = received if self.parameters.six_month_compares == "received-date" else deemed

@@ -12,15 +12,12 @@ changed.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar, overload
 
 __all__ = ["Timeline"]
 
 T = TypeVar("T")
-
-_LOCK = threading.Lock()
 
 
 class Timeline(Sequence[T], Generic[T]):
@@ -40,15 +37,21 @@ class Timeline(Sequence[T], Generic[T]):
         return view
 
     def appended(self, item: T) -> Timeline[T]:
-        """A new view with ``item`` after this view's items; this view is unchanged."""
-        items = self._items
-        with _LOCK:  # two threads appending to one view must not both extend in place
-            if len(items) == self._len:
-                items.append(item)
-                return self._view(items, self._len + 1)
-        fresh = items[: self._len]
+        """A new view with ``item`` after this view's items; this view is unchanged.
+
+        Safe for threads without a lock: ``list.append`` is atomic, and the item is kept in
+        place only if it landed right after this view's items. When another thread appended
+        first, this one's item is left beyond every view's end (no view ever sees it) and
+        the new view gets its own copy, as for a branch.
+        """
+        items, n = self._items, self._len
+        if len(items) == n:
+            items.append(item)
+            if items[n] is item:
+                return self._view(items, n + 1)
+        fresh = items[:n]
         fresh.append(item)
-        return self._view(fresh, self._len + 1)
+        return self._view(fresh, n + 1)
 
     def prefix(self, n: int) -> Timeline[T]:
         """A view of the first ``n`` items (``0 <= n <= len(self)``), sharing this one's list."""

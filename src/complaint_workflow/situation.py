@@ -47,7 +47,7 @@ class Delay:
     until: date
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)  # no weak-reference slot: see _frozen.builder
 class Situation:
     """The facts of one complaint at one point of its history."""
 
@@ -107,7 +107,7 @@ class Situation:
         return next((at for name, at in self.done if name == act), None)
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)  # no weak-reference slot: see _frozen.builder
 class Context:
     """What a guard sees: the situation before the event, the event, the policy, the calendar."""
 
