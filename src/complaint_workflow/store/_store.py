@@ -375,7 +375,6 @@ class ComplaintStore:
             if self._postgres:
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(872346001)"))
             schema.metadata.create_all(conn, checkfirst=True)
-            _sync_indexes(conn)
             found = dict(conn.execute(sa.select(schema.meta.c.key, schema.meta.c.value)).all())
             if not found:
                 conn.execute(
@@ -400,6 +399,7 @@ class ComplaintStore:
                         f"({projection} > {schema.PROJECTION_VERSION}); upgrade it"
                     )
                 rebuild = projection < schema.PROJECTION_VERSION
+                _sync_indexes(conn)  # a store this version may write (a new one has them all)
             saved = found.get("calendar")
             if saved is not None and self._calendar_given is None:
                 self._calendar = _calendar_from_json(saved)
