@@ -18,6 +18,21 @@ def best_per_call(fn: Callable[[], object], calls: int, repeat: int, number: int
     return min(times) / number / calls
 
 
+def best_alternating(
+    fns: dict[str, Callable[[], object]], calls: int, repeat: int, min_time: float
+) -> dict[str, float]:
+    """Best-of-``repeat`` seconds per call of each of ``fns`` (each making ``calls`` calls),
+    timed in turns, one run of each per round: a change in the machine's load during the
+    measurement then falls on every side alike, so their ratio stays fair."""
+    numbers = {name: auto_number(fn, min_time) for name, fn in fns.items()}
+    best = dict.fromkeys(fns, math.inf)
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            taken = timeit.timeit(fn, number=numbers[name])
+            best[name] = min(best[name], taken / numbers[name] / calls)
+    return best
+
+
 def auto_number(fn: Callable[[], object], at_least: float) -> int:
     """How many runs of ``fn`` take at least ``at_least`` seconds.
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from complaint_workflow import LONDON, Complaint, Policy, WorkingDayCalendar, plans
 from complaint_workflow import complaint as complaint_module
-from complaint_workflow._frozen import builder
+from complaint_workflow._frozen import builder, evolver
 from complaint_workflow.calendar import as_london
 from complaint_workflow.demo import SCENARIOS
 from complaint_workflow.events import FIRST_YEAR, LAST_YEAR
@@ -52,13 +52,64 @@ def _complaints() -> list[Complaint]:
 
 def test_the_builders_make_what_the_classes_make_on_every_scenario_step() -> None:
     """Situation, Complaint and Context built unchecked equal the class's own on real values."""
+    situations = builder(Situation)
     for c in _complaints():
         situation = c.situation
-        assert _agrees(plans._SITUATION, Situation, attrs.astuple(situation, recurse=False))
+        assert _agrees(situations, Situation, attrs.astuple(situation, recurse=False))
         assert _agrees(complaint_module._COMPLAINT, Complaint, attrs.astuple(c, recurse=False))
         context = (situation, c.history[-1], c.policy, c.calendar)
         assert _agrees(complaint_module._CONTEXT, Context, context)
-        assert plans._SITUATION(*attrs.astuple(situation, recurse=False)) == situation
+        assert situations(*attrs.astuple(situation, recurse=False)) == situation
+
+
+def _evolve_checked(
+    monkeypatch: pytest.MonkeyPatch, evolve: Callable[..., Situation]
+) -> list[bool]:
+    """Apply every scenario with ``evolve`` as next_situation; whether each step agreed with
+    ``attrs.evolve`` (field by field, the situation's own ``eq=False`` field included)."""
+    agreed: list[bool] = []
+
+    def checked(s: Situation, states: RouteStates, at: datetime, changes: Any) -> Situation:
+        made = evolve(s, states, at, changes)
+        plain = attrs.evolve(s, states=states, last_at=at, **changes)
+        agreed.append(
+            type(made) is Situation
+            and attrs.astuple(made, recurse=False) == attrs.astuple(plain, recurse=False)
+        )
+        return plain
+
+    monkeypatch.setattr(complaint_module, "next_situation", checked)
+    _complaints()
+    return agreed
+
+
+def test_the_next_situation_is_what_attrs_evolve_makes_on_every_scenario_step(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every situation change of every demo scenario, made unchecked, equals attrs.evolve."""
+    agreed = _evolve_checked(monkeypatch, plans.next_situation)
+    assert len(agreed) > 50
+    assert all(agreed)
+
+
+def test_the_evolve_check_catches_a_copy_that_drops_the_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Seeded bug: a copy that forgets the event's own changes fails the check."""
+
+    def forgetful(s: Situation, states: RouteStates, at: datetime, changes: Any) -> Situation:
+        return plans.next_situation(s, states, at, {})
+
+    assert not all(_evolve_checked(monkeypatch, forgetful))
+
+
+def test_an_evolver_refuses_a_name_that_is_not_a_field() -> None:
+    """A change naming no field raises, and an unknown always-field is refused up front."""
+    c = _complaints()[0]
+    with pytest.raises(AttributeError):
+        plans.next_situation(c.situation, c.situation.states, c.last_at, {"no_such": 1})
+    with pytest.raises(TypeError, match="no fields"):
+        evolver(Situation, always=("no_such",))
 
 
 @given(st.lists(st.integers() | st.text(max_size=3) | st.none(), min_size=4, max_size=4))

@@ -13,8 +13,9 @@ attribute stores into an instance of a *twin*: a class with exactly the same slo
 allows that ``__class__`` assignment only between classes of the same memory layout, which
 the twin has by construction; :func:`builder` checks once, when it is called, that the class
 qualifies (frozen, slotted, no weak-reference slot, no base class of its own, no converter,
-no validator, no ``__attrs_post_init__``) and that an instance it builds equals one built
-by the class itself.
+no validator, no ``__attrs_post_init__``) and that Python accepts the assignment.
+:func:`evolver` does the same for a copy of an existing value with some fields replaced
+(``attrs.evolve`` without the checks): every field is read from the original.
 
 The result is the frozen value the class's own ``__init__`` would have made from the same
 values: same class, same fields, equal, hashable where the class is, still refusing every
@@ -29,7 +30,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["builder"]
+__all__ = ["builder", "evolver"]
 
 T = TypeVar("T")
 
@@ -38,29 +39,65 @@ def builder(cls: type[T]) -> Callable[..., T]:
     """A positional constructor for the frozen attrs class ``cls``: ``build(*values)`` is
     equal to ``cls(*values)`` (every field given, in ``attrs.fields`` order), made with plain
     attribute stores. Raises ``TypeError`` when ``cls`` does not qualify (see the module)."""
-    fields = attrs.fields(cls)  # type: ignore[arg-type]
+    names = _fields_of(cls)
+    params = ", ".join(f"v{i}" for i in range(len(names)))
+    stores = "".join(f"    obj.{name} = v{i}\n" for i, name in enumerate(names))
+    return _compiled(cls, "build", params, stores)
+
+
+def evolver(cls: type[T], always: tuple[str, ...] = ()) -> Callable[..., T]:
+    """A copy-with-changes for the frozen attrs class ``cls``, made like :func:`builder`'s.
+
+    ``evolve(src, *new_always, changes)`` is equal to ``attrs.evolve(src, **dict(zip(always,
+    new_always)), **changes)``: every field read from ``src`` and stored plainly, the fields
+    named in ``always`` given positionally, then each of ``changes`` (a mapping of field names
+    to values; a name that is not a field raises ``AttributeError``).
+    """
+    names = _fields_of(cls)
+    unknown = set(always) - set(names)
+    if unknown:
+        raise TypeError(f"{cls.__name__} has no fields {sorted(unknown)}")
+    params = ", ".join(["src", *(f"new_{n}" for n in always), "changes"])
+    stores = "".join(
+        f"    obj.{n} = new_{n}\n" if n in always else f"    obj.{n} = src.{n}\n" for n in names
+    )
+    stores += "    for name, value in changes.items():\n        put(obj, name, value)\n"
+    return _compiled(cls, "evolve", params, stores)
+
+
+def _fields_of(cls: type[Any]) -> tuple[str, ...]:
+    fields = attrs.fields(cls)
     names = tuple(f.name for f in fields)
     problems = _why_not(cls, names, fields)
     if problems:
         raise TypeError(f"{cls.__name__} cannot have an unchecked builder: {problems}")
+    return names
+
+
+def _compiled(cls: type[T], kind: str, params: str, stores: str) -> Callable[..., T]:
+    """Compile ``kind``'s function: a new twin, ``stores``, then the frozen class."""
     twin = type(f"_{cls.__name__}Twin", (), {"__slots__": cls.__slots__})  # type: ignore[attr-defined]
-    params = ", ".join(f"v{i}" for i in range(len(names)))
-    stores = "".join(f"    obj.{name} = v{i}\n" for i, name in enumerate(names))
     source = (
-        f"def build_{cls.__name__}({params}):\n"
+        f"def {kind}_{cls.__name__}({params}):\n"
         "    obj = new(twin)\n"
         f"{stores}"
         "    obj.__class__ = cls\n"
         "    return obj\n"
     )
-    namespace: dict[str, Any] = {"new": object.__new__, "twin": twin, "cls": cls}
-    exec(compile(source, f"<builder of {cls.__name__}>", "exec"), namespace)
-    build: Callable[..., T] = namespace[f"build_{cls.__name__}"]
-    sample = tuple(object() for _ in names)
-    made = build(*sample)
-    if type(made) is not cls or tuple(getattr(made, n) for n in names) != sample:
-        raise TypeError(f"{cls.__name__}: the builder does not store what it is given")
-    return build
+    namespace: dict[str, Any] = {"new": object.__new__, "twin": twin, "cls": cls, "put": setattr}
+    exec(compile(source, f"<{kind} of {cls.__name__}>", "exec"), namespace)
+    made: Callable[..., T] = namespace[f"{kind}_{cls.__name__}"]
+    _check_layout(cls, twin)
+    return made
+
+
+def _check_layout(cls: type[Any], twin: type[Any]) -> None:
+    """Python refuses the class assignment unless the layouts agree: try it once now."""
+    obj = object.__new__(twin)
+    try:
+        obj.__class__ = cls
+    except TypeError as exc:  # pragma: no cover - _why_not refuses what would fail here
+        raise TypeError(f"{cls.__name__}: {exc}") from None
 
 
 def _why_not(cls: type[Any], names: tuple[str, ...], fields: Any) -> str:

@@ -29,7 +29,7 @@ from typing import Any, Final, Generic, TypeVar
 import attrs
 
 from . import events as ev
-from ._frozen import builder
+from ._frozen import evolver
 from .calendar import as_london
 from .gate import court_must_hear_of, finished
 from .obligations import RESPONSE_TARGETS, derive_obligations, extended
@@ -563,28 +563,17 @@ FOLLOW_UPS: Final[tuple[tuple[Step, str], ...]] = (
 """The steps :func:`follow_ups` may take, and when (for the docs)."""
 
 
-_FIELDS: Final = tuple(f.name for f in attrs.fields(Situation))
-_INDEX: Final = {name: i for i, name in enumerate(_FIELDS)}
-_VALUES: Final = operator.attrgetter(*_FIELDS)
-_STATES: Final = _INDEX["states"]
-_LAST_AT: Final = _INDEX["last_at"]
-_SITUATION: Final = builder(Situation)
+_NEXT: Final = evolver(Situation, always=("states", "last_at"))
 
 
 def next_situation(
     situation: Situation, states: RouteStates, last_at: datetime, changes: Changes
 ) -> Situation:
     """``situation`` with its route states, last instant and ``changes``: equal to
-    ``attrs.evolve(situation, states=..., last_at=..., **changes)``, made positionally by
-    :func:`~complaint_workflow._frozen.builder` (:class:`Situation` has no converters,
-    validators or keyword-only fields, and every value here was made or checked by the
-    library)."""
-    values = list(_VALUES(situation))
-    values[_STATES] = states
-    values[_LAST_AT] = last_at
-    for name, value in changes.items():
-        values[_INDEX[name]] = value
-    return _SITUATION(*values)
+    ``attrs.evolve(situation, states=..., last_at=..., **changes)``, made by
+    :func:`~complaint_workflow._frozen.evolver` (:class:`Situation` has no converters or
+    validators, and every value here was made or checked by the library)."""
+    return _NEXT(situation, states, last_at, changes)
 
 
 _ROUTES_KEY: Final = operator.itemgetter(*(f.name for f in attrs.fields(RouteStates)))
