@@ -7,7 +7,11 @@ question the scalar calendar answers, element-wise: whether a date is a working 
 working days after or before a date, the working days between two dates, ``n`` calendar
 months on (``relativedelta``, no rolling), and the deemed receipt of an instant. Each is one or
 two gathers from the table, with no per-element Python; ``tests/test_calendar_conformance.py``
-runs one suite of questions on both forms and on calendars a user builds.
+runs one suite of questions on both forms and on calendars a user builds. On many dates with
+one ``n`` (4,096 or more), ``add_working_days`` and ``working_days_before`` check
+both ends of the dates against the table first and then answer block by block into one new
+array, so that a call allocates one large array, its answer (``tests/test_vectorised_blocks.py``
+checks the block edges; ``docs/performance.md`` says why).
 
 Dates go in as anything numpy reads as ``datetime64[D]`` (dates, ISO strings, ``datetime64``
 of any unit, whole days since 1970-01-01 as integers) and come out as ``datetime64[D]``; view
@@ -19,6 +23,7 @@ span and their result is meaningless (pass it when some rows hold placeholders).
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from datetime import date, datetime, time
 from typing import Any, Final
 
@@ -46,6 +51,11 @@ _MONTH_LENGTHS: Final = np.array([31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 31, 28
 
 def _days(values: Any, name: str) -> Days:
     """Dates as whole days since 1970-01-01 (a view where the input already is ``[D]``)."""
+    return _days_and_low(values, name)[0]
+
+
+def _days_and_low(values: Any, name: str) -> tuple[Days, int | None]:
+    """:func:`_days`, and the earliest of them (``None`` when there are none)."""
     if isinstance(values, pd.Series | pd.Index) and isinstance(values.dtype, pd.DatetimeTZDtype):
         raise InvalidInputError(
             f"{name} must be dates, not aware instants; take the London date first "
@@ -57,9 +67,10 @@ def _days(values: Any, name: str) -> Days:
     except (TypeError, ValueError):
         raise InvalidInputError(f"{name} must be an array of dates (datetime64[D])") from None
     days: Days = array.view(np.int64)  # no copy; NaT is the smallest int64
-    if days.size and days.min() == _NAT:
+    low = int(days.min()) if days.size else None
+    if low == _NAT:
         raise InvalidInputError(f"{name} holds NaT; every element must be a date")
-    return days
+    return days, low
 
 
 def _steps(n: Any, name: str = "n") -> npt.NDArray[np.int64]:
@@ -108,6 +119,20 @@ def add_months(days: Days, n: Any) -> Days:
     doe = yoe * 365 + yoe // 4 - yoe // 100 + (153 * mp + 2) // 5 + day
     result: Days = era * 146_097 + doe - 719_468
     return result
+
+
+_BLOCK: Final = 32_768
+"""Dates per block on the blocked path: its working arrays (256 KB of ``int64`` each) stay in
+the processor's L2 cache, and a call allocates one large array, its answer."""
+_BLOCKED_AT_LEAST: Final = 4096
+"""From this many dates and one ``n``, working days are counted on the blocked path."""
+
+
+def _blocks(size: int) -> Iterator[tuple[int, int]]:
+    """The rows of each block of ``size`` rows in turn, as ``(start, stop)``: :data:`_BLOCK`
+    rows each, the last one fewer."""
+    for start in range(0, size, _BLOCK):
+        yield start, min(start + _BLOCK, size)
 
 
 _TABLE_AT_LEAST: Final = 4096
@@ -423,6 +448,58 @@ class VectorCalendar:
         result: DateArray = self._working[k]
         return result
 
+    def _on_table(self, low: int, high: int, offset: int, shift: int) -> bool:
+        """Whether every date from day ``low`` to day ``high`` has a row in the table and
+        ``cumulative[row + offset] + shift`` is a working day of it. The prefix counts never
+        decrease, so the two ends decide."""
+        first, last = low - self._origin, high - self._origin
+        return (
+            first >= 0
+            and last < self._flags.size
+            and int(self._cum[first + offset]) + shift >= 0
+            and int(self._cum[last + offset]) + shift < self._working_days.size
+        )
+
+    def _blocked(self, days: Days, low: int | None, offset: int, shift: int) -> DateArray | None:
+        """``working_days[cumulative[days - origin + offset] + shift]`` for many dates, block
+        by block (:func:`_blocks`) into one new array; ``None`` when some date or result falls
+        off the table (checked before any block): the checked path then raises, naming the
+        row, or skips the rows outside ``where``.
+
+        Where the dates span fewer days than they are many, the answer for every day of their
+        range is worked out first (one gather from the range's rows of the table) and each
+        block is one subtraction and one gather from it; otherwise each block is two gathers.
+        Every index is then in range, so the gathers use ``mode="clip"``, which writes straight
+        into the answer (``"raise"`` buffers its output).
+        """
+        if low is None:
+            empty: DateArray = np.empty(days.shape, dtype="datetime64[D]")
+            return empty
+        high = int(days.max())
+        if not self._on_table(low, high, offset, shift):
+            return None
+        flat = days.reshape(-1)  # a view, unless the input is neither C-contiguous nor 1-d
+        size = flat.size
+        out = np.empty(days.shape, dtype=np.int64)
+        into = out.reshape(-1)
+        rows = np.empty(min(_BLOCK, size), dtype=np.int64)
+        first = low - self._origin + offset
+        if high - low < size:
+            table = self._working_days[self._cum[first : first + high - low + 1] + shift]
+            for start, stop in _blocks(size):
+                r = np.subtract(flat[start:stop], low, out=rows[: stop - start])
+                np.take(table, r, out=into[start:stop], mode="clip")
+        else:
+            positions = np.empty_like(rows)
+            base = self._origin - offset
+            for start, stop in _blocks(size):
+                r = np.subtract(flat[start:stop], base, out=rows[: stop - start])
+                k = np.take(self._cum, r, out=positions[: stop - start], mode="clip")
+                k += shift
+                np.take(self._working_days, k, out=into[start:stop], mode="clip")
+        result: DateArray = out.view("datetime64[D]")
+        return result
+
     def positions(self, dates: Any, *, where: Any = None) -> Days:
         """Each date's position among the working days: that of the first working day on or
         after it (``working_days[positions(d)]`` is ``roll_forward(d)``)."""
@@ -530,9 +607,18 @@ class VectorCalendar:
         Day 0 is the first working day on or after each date; for ``n < 0``, the last one on
         or before it, counted back.
         """
-        days = _days(dates, "dates")
+        days, low = _days_and_low(dates, "dates")
         steps = _steps(n)
         mask = _mask(where, np.broadcast_shapes(days.shape, steps.shape))
+        if steps.ndim == 0 and days.size >= _BLOCKED_AT_LEAST:
+            step = int(steps)  # n < 0 counts back from the last working day on or before
+            blocked = (
+                self._blocked(days, low, 0, step)
+                if step >= 0
+                else self._blocked(days, low, 1, step - 1)
+            )
+            if blocked is not None:
+                return blocked
         i = self._index(days, f"{n} working days" if steps.ndim == 0 else "working days", mask)
         if steps.ndim == 0 and int(steps) >= 0:
             k = self._cum[i]
@@ -552,11 +638,15 @@ class VectorCalendar:
 
         "The last working day before the hearing" is ``working_days_before(hearings, 1)``.
         """
-        days = _days(dates, "dates")
+        days, low = _days_and_low(dates, "dates")
         steps = _steps(n)
         if steps.size and steps.min() < 1:
             raise InvalidInputError("n must be an integer >= 1 (or an array of them)")
         mask = _mask(where, np.broadcast_shapes(days.shape, steps.shape))
+        if steps.ndim == 0 and days.size >= _BLOCKED_AT_LEAST:
+            blocked = self._blocked(days, low, 0, -int(steps))
+            if blocked is not None:
+                return blocked
         what = f"{n} working days before" if steps.ndim == 0 else "working days before"
         k = self._cum[self._index(days, what, mask)]
         k = k - steps
