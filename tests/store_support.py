@@ -58,6 +58,71 @@ def scan_worklist(
     return [t[:2] + t[3:] for t in found]
 
 
+def scan_worklist_items(
+    complaints: Iterable[Complaint],
+    at: datetime,
+    until: date,
+    *,
+    since: date | None = None,
+    statuses: Iterable[str] | None = None,
+    policy: str | None = None,
+    limit: int | None = None,
+) -> list[tuple[object, ...]]:
+    """What ``worklist(at=, until=, since=, statuses=, policy=, limit=)`` must return, every
+    field of every item, from each complaint's own ``obligations(at)`` and the policy it was
+    under at ``at``; ordered as the store orders, then cut to ``limit``."""
+    wanted = None if statuses is None else frozenset(statuses)
+    found = []
+    for c in complaints:
+        then = c.as_of(at)
+        if then is None:
+            continue
+        for pos, o in enumerate(c.obligations(at)):
+            if o.status in ("met", "met-late") or o.due > until:
+                continue
+            if since is not None and o.due < since:
+                continue
+            if wanted is not None and o.status not in wanted:
+                continue
+            if policy is not None and then.policy.id != policy:
+                continue
+            item = (
+                o.due,
+                c.id,
+                o.id,
+                o.status,
+                o.strength,
+                o.clause,
+                o.overdue,
+                o.met_at,
+                o.extended_from,
+                then.policy.id,
+            )
+            found.append((o.due, c.id, pos, item))
+    found.sort(key=lambda t: (t[0], t[1], t[2]))
+    items = [t[3] for t in found]
+    return items if limit is None else items[:limit]
+
+
+def store_worklist_items(rows: Iterable[Any]) -> list[tuple[object, ...]]:
+    """A store's worklist rows, every field, in the shape of :func:`scan_worklist_items`."""
+    return [
+        (
+            r.due,
+            r.complaint_id,
+            r.id,
+            r.status,
+            r.strength,
+            r.clause,
+            r.overdue,
+            r.met_at,
+            r.extended_from,
+            r.policy_id,
+        )
+        for r in rows
+    ]
+
+
 def store_worklist(rows: Iterable[Any]) -> list[tuple[object, ...]]:
     """A store's worklist rows in the oracle's shape."""
     return [(r.due, r.complaint_id, r.id, r.status, r.strength, r.clause, r.overdue) for r in rows]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import collections
 import itertools
 import json
+import random
+import sqlite3
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -39,9 +42,11 @@ from .store_support import (
     postgres_database,
     scan_changes,
     scan_worklist,
+    scan_worklist_items,
     scenario_complaint,
     store_changes,
     store_worklist,
+    store_worklist_items,
 )
 
 SECRET = PersonalDetails(
@@ -70,6 +75,54 @@ def _instants(complaints: dict[str, Complaint]) -> list[datetime]:
         out.extend(start + timedelta(hours=17 * k + 3) for k in range(0, 40, 5))
         out.extend(e.at for e in c.history)
     return out
+
+
+def _check_worklist_calls(
+    store: ComplaintStore, complaints: dict[str, Complaint], *, seed: int = 13
+) -> collections.Counter[str]:
+    """Ask the store's worklist in many shapes, mixed, and compare each with the scan; how
+    often each status, policy, overdue item, met date or empty answer was seen."""
+    rng = random.Random(seed)
+    shapes = list(
+        itertools.product(
+            (None, 0, -5),  # since: none, today, five days back
+            (None, ("breached",), ("pending", "at-risk", "extended")),
+            (None, "cafcass-web", "cafcass-2012"),
+            (None, 2),
+        )
+    )
+    counts: collections.Counter[str] = collections.Counter()
+    for at in _instants(complaints):
+        for days in (0, 7, 60):
+            until = (at + timedelta(days=days)).date()
+            for since_days, statuses, policy, limit in rng.sample(shapes, 4):
+                since = None if since_days is None else (at + timedelta(days=since_days)).date()
+                got = store_worklist_items(
+                    store.worklist(
+                        at=at,
+                        until=until,
+                        since=since,
+                        statuses=statuses,
+                        policy=policy,
+                        limit=limit,
+                    )
+                )
+                expected = scan_worklist_items(
+                    complaints.values(),
+                    at,
+                    until,
+                    since=since,
+                    statuses=statuses,
+                    policy=policy,
+                    limit=limit,
+                )
+                assert got == expected, (at, until, since, statuses, policy, limit)
+                counts["empty"] += not got
+                for _due, _cid, _id, status, _s, _c, overdue, met_at, _e, policy_id in got:
+                    counts.update((status, policy_id))
+                    counts["overdue"] += overdue
+                    counts["met_at"] += met_at is not None
+    return counts
 
 
 class StoreContract:
@@ -214,6 +267,25 @@ class StoreContract:
         assert len(complaints) == len(SCENARIOS)
         with pytest.raises(ComplaintWorkflowError, match="unknown status 'late'"):
             store.worklist(at=at, until=until, statuses=["late"])
+
+    def test_every_kind_of_worklist_call_equals_the_scan_field_by_field(
+        self, store: ComplaintStore
+    ) -> None:
+        """Worklists with and without since, statuses, policy and limit, asked in a mixed
+        order of one store, equal the scan in every field of every item."""
+        complaints = _fill(store)
+        old = store.add(full_scenario("CHILD-1", new_id="OLD-1", policy="cafcass-2012"))
+        stalled, events = scenario_complaint("XMAS-1", new_id="STALLED-1")
+        stalled = store.add(stalled)
+        for event in events[:4]:  # triaged, never answered: its targets go overdue
+            stalled = store.append(stalled.id, event, expected_version=stalled.version)
+        complaints.update({old.id: old, stalled.id: stalled})
+        seen = _check_worklist_calls(store, complaints)
+        for what in ("pending", "at-risk", "breached", "impossible", "extended", "cafcass-2012"):
+            assert seen[what] > 0, what  # every status, and both policies, were listed
+        assert seen["overdue"] > 0
+        assert seen["met_at"] > 0
+        assert seen["empty"] > 0
 
     def test_changes_equal_a_scan_of_every_complaint(self, store: ComplaintStore) -> None:
         """The feed in several windows is exactly the scan's changes, ordered by instant."""
@@ -413,6 +485,60 @@ class StoreContract:
         with pytest.raises(StoreError, match="newer complaint_workflow"):
             ComplaintStore.open(url)
 
+    def test_a_store_with_an_older_worklist_index_gets_the_new_one_on_open(self, url: str) -> None:
+        """A store made before the worklist's covering index (only an index on the due date)
+        has it created, and the old one dropped, when opened; its worklist is unchanged."""
+        if not self.persistent:
+            pytest.skip("an in-memory store ends when it is closed")
+        import sqlalchemy as sa
+
+        with ComplaintStore.open(url) as store:
+            complaints = _fill(store)
+            at = datetime(2024, 6, 20, 12, tzinfo=LONDON)
+            work = store.worklist(at=at, until=date(2024, 12, 31))
+        engine = ComplaintStore.open(url)._engine
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP INDEX ix_cw_rows_current_worklist"))
+            conn.execute(
+                sa.text(
+                    "CREATE INDEX ix_cw_rows_current_due ON cw_rows (due) "
+                    "WHERE end_us IS NULL AND live = 1"
+                )
+            )
+        engine.dispose()
+        with ComplaintStore.open(url) as store:
+            names = {ix["name"] for ix in sa.inspect(store._engine).get_indexes("cw_rows")}
+            assert "ix_cw_rows_current_worklist" in names
+            assert "ix_cw_rows_current_due" not in names
+            assert store.worklist(at=at, until=date(2024, 12, 31)) == work
+            assert store_worklist(work) == scan_worklist(
+                complaints.values(), at, date(2024, 12, 31)
+            )
+
+
+def _worklist_plan(store: ComplaintStore, **kwargs: object) -> list[str]:
+    """SQLite's query plan for the statement ``store.worklist(**kwargs)`` runs (a file store)."""
+    import sqlalchemy as sa
+
+    seen: list[tuple[str, object]] = []
+
+    def keep(conn: object, cursor: object, statement: str, parameters: object, *_: object) -> None:
+        seen.append((statement, parameters))
+
+    sa.event.listen(store._engine, "before_cursor_execute", keep)
+    try:
+        store.worklist(**kwargs)  # type: ignore[arg-type]
+    finally:
+        sa.event.remove(store._engine, "before_cursor_execute", keep)
+    statement, parameters = next((s, p) for s, p in seen if "cw_rows" in s)
+    assert store._file is not None
+    fresh = sqlite3.connect(store._file)  # not the store's: its cached plans would be reused
+    try:
+        plan = fresh.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()  # type: ignore[arg-type]
+    finally:
+        fresh.close()
+    return [str(row[-1]) for row in plan]
+
 
 class TestSQLiteFile(StoreContract):
     """The embedded default: a SQLite file in WAL mode."""
@@ -420,6 +546,24 @@ class TestSQLiteFile(StoreContract):
     @pytest.fixture
     def url(self, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'complaints.db'}"
+
+    def test_the_worklist_reads_the_open_intervals_from_its_covering_index(self, url: str) -> None:
+        """SQLite answers the open intervals' half of the worklist from the covering index
+        alone, in order (no table lookup, no sort); without that index the plan says so."""
+        import sqlalchemy as sa
+
+        with ComplaintStore.open(url) as store:
+            _fill(store)
+            at = datetime(2024, 6, 20, 12, tzinfo=LONDON)
+            week = {"at": at, "since": at.date(), "until": date(2024, 6, 27)}
+            for kwargs in (week, {**week, "statuses": ["breached"], "policy": "cafcass-web"}):
+                plan = _worklist_plan(store, **kwargs)
+                assert any("COVERING INDEX ix_cw_rows_current_worklist" in step for step in plan)
+                assert not any("RIGHT PART OF ORDER BY" in step for step in plan), plan
+            with store._engine.begin() as conn:
+                conn.execute(sa.text("DROP INDEX ix_cw_rows_current_worklist"))
+            plan = _worklist_plan(store, **week)
+            assert not any("COVERING INDEX ix_cw_rows_current_worklist" in step for step in plan)
 
     def test_erased_details_are_not_left_in_the_file(self, url: str, tmp_path: Path) -> None:
         """After erasure the name's bytes are in neither the database nor its WAL."""
@@ -475,3 +619,49 @@ def test_store_uses_its_own_calendar(tmp_path: Path) -> None:
     with ComplaintStore.open("sqlite://", calendar=closed) as store:
         store.add(full_scenario("CHILD-1"))
         assert store.get("CHILD-1").calendar == closed
+
+
+# --------------------------------------------------------------------- seeded bugs
+
+
+def _mixed_store() -> tuple[ComplaintStore, dict[str, Complaint]]:
+    store = ComplaintStore.open("sqlite://")
+    complaints = _fill(store)
+    old = store.add(full_scenario("CHILD-1", new_id="OLD-1", policy="cafcass-2012"))
+    return store, {**complaints, old.id: old}
+
+
+class _StatusesLeftOutOfTheKey(dict[tuple[object, ...], object]):
+    """A bug: the store's statement cache is keyed without ``statuses`` (a statement made
+    for one set of statuses answers calls asking for another)."""
+
+    def get(self, key: tuple[object, ...], default: object = None) -> object:  # type: ignore[override]
+        same = [v for k, v in self.items() if k[:2] + k[3:] == key[:2] + key[3:]]
+        return same[0] if same else default
+
+
+def test_the_worklist_check_catches_a_statement_cache_keyed_without_statuses() -> None:
+    """The mixed-call differential check fails when a cached statement made for one set of
+    statuses answers a call asking for another."""
+    store, complaints = _mixed_store()
+    with store:
+        store._worklist_queries = _StatusesLeftOutOfTheKey()  # type: ignore[assignment]
+        with pytest.raises(AssertionError):
+            _check_worklist_calls(store, complaints)
+
+
+def test_the_worklist_check_catches_a_dropped_since(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The mixed-call differential check fails when the statement leaves out ``since``."""
+    from complaint_workflow.store import _store
+
+    real = _store._worklist_query
+
+    def without_since(
+        since: bool, policy: bool, wanted: frozenset[str] | None, limit: bool
+    ) -> object:
+        return real(False, policy, wanted, limit)
+
+    monkeypatch.setattr(_store, "_worklist_query", without_since)
+    store, complaints = _mixed_store()
+    with store, pytest.raises(AssertionError):
+        _check_worklist_calls(store, complaints)

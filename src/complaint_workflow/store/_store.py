@@ -301,6 +301,7 @@ class ComplaintStore:
         self._cache: OrderedDict[str, tuple[int, Complaint, list[proj.Row]]] = OrderedDict()
         self._closed = False
         self._postgres = engine.dialect.name == "postgresql"
+        self._worklist_queries: dict[tuple[object, ...], sa.Select[Any]] = {}
         self._file: Path | None = None
         if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
             self._file = Path(str(engine.url.database))
@@ -398,6 +399,7 @@ class ComplaintStore:
                         f"({projection} > {schema.PROJECTION_VERSION}); upgrade it"
                     )
                 rebuild = projection < schema.PROJECTION_VERSION
+                _sync_indexes(conn)  # a store this version may write (a new one has them all)
             saved = found.get("calendar")
             if saved is not None and self._calendar_given is None:
                 self._calendar = _calendar_from_json(saved)
@@ -873,56 +875,29 @@ class ComplaintStore:
         those; ``policy`` only complaints under that policy (at ``at``); ``limit`` the first
         rows; ``since`` (a date) only obligations due on or after it, so ``since=today,
         until=today + 7 days`` is the week's window. Answered from the projection (an index on
-        the due date), never by loading complaints.
+        the due date that holds every column read), never by loading complaints.
         """
-        sa = _sqlalchemy()
         instant = proj.to_us(_instant(at, "at"))
         last = _until_date(until)
+        first = None if since is None else _until_date(since, "since")
         wanted = _statuses(statuses)
         policy_id = _policy_id(policy)
         if limit is not None and (type(limit) is not int or limit < 0):
             raise InvalidInputError(f"limit must be a whole number >= 0 (got {limit!r})")
-        r = schema.rows
-        status = sa.case(
-            (r.c.fixed.is_not(None), r.c.fixed),
-            (
-                r.c.due_end_us <= instant,
-                sa.case((r.c.strength == "hard", "breached"), else_="at-risk"),
-            ),
-            (sa.and_(r.c.risk_us.is_not(None), r.c.risk_us <= instant), "at-risk"),
-            (r.c.extended_from.is_not(None), "extended"),
-            else_="pending",
-        ).label("status")
-        columns = [
-            r.c.complaint_id,
-            r.c.obligation_id,
-            r.c.due,
-            status,
-            r.c.strength,
-            r.c.clause,
-            r.c.fixed,
-            r.c.due_end_us,
-            r.c.met_us,
-            r.c.extended_from,
-            r.c.policy_id,
-            r.c.pos,
-        ]
-        common = [r.c.due <= last, r.c.start_us <= instant]
-        if since is not None:
-            common.append(r.c.due >= _until_date(since, "since"))
+        shape = (since is not None, policy_id is not None, wanted, limit is not None)
+        query = self._worklist_queries.get(shape)
+        if query is None:
+            query = _worklist_query(*shape)
+            self._worklist_queries[shape] = query
+        parameters: dict[str, object] = {"instant": instant, "last": last}
+        if first is not None:
+            parameters["since"] = first
         if policy_id is not None:
-            common.append(r.c.policy_id == policy_id)
-        current = sa.select(*columns).where(schema.CURRENT_LIVE, *common)
-        history = sa.select(*columns).where(schema.HISTORY_LIVE, r.c.end_us > instant, *common)
-        both = sa.union_all(current, history).subquery()
-        query = sa.select(both)
-        if wanted is not None:
-            query = query.where(both.c.status.in_(sorted(wanted)))
-        query = query.order_by(both.c.due, both.c.complaint_id, both.c.pos)
+            parameters["policy_id"] = policy_id
         if limit is not None:
-            query = query.limit(limit)
+            parameters["limit"] = limit
         with self._reading() as conn:
-            found = conn.execute(query).all()
+            found = conn.execute(query, parameters).all()
         from_us = proj.from_us
         return [
             WorkItem(
@@ -1304,6 +1279,83 @@ class ComplaintStore:
 
 
 # --------------------------------------------------------------------- module helpers
+
+
+def _worklist_query(
+    since: bool, policy: bool, wanted: frozenset[str] | None, limit: bool
+) -> sa.Select[Any]:
+    """The worklist's statement for one shape of call; the values are bound parameters
+    (``instant``, ``last`` and, when asked, ``since``, ``policy_id``, ``limit``), so a store
+    builds each shape once.
+
+    The open intervals' half reads only :data:`~._schema.WORKLIST_INDEX_COLUMNS`, so the
+    database answers it from that index, already in the worklist's order.
+    """
+    sa = _sqlalchemy()
+    instant = sa.bindparam("instant", type_=sa.BigInteger)
+    r = schema.rows
+    status = sa.case(
+        (r.c.fixed.is_not(None), r.c.fixed),
+        (
+            r.c.due_end_us <= instant,
+            sa.case((r.c.strength == "hard", "breached"), else_="at-risk"),
+        ),
+        (sa.and_(r.c.risk_us.is_not(None), r.c.risk_us <= instant), "at-risk"),
+        (r.c.extended_from.is_not(None), "extended"),
+        else_="pending",
+    ).label("status")
+    columns = [
+        r.c.complaint_id,
+        r.c.obligation_id,
+        r.c.due,
+        status,
+        r.c.strength,
+        r.c.clause,
+        r.c.fixed,
+        r.c.due_end_us,
+        r.c.met_us,
+        r.c.extended_from,
+        r.c.policy_id,
+        r.c.pos,
+    ]
+    common = [r.c.due <= sa.bindparam("last", type_=sa.Date), r.c.start_us <= instant]
+    if since:
+        common.append(r.c.due >= sa.bindparam("since", type_=sa.Date))
+    if policy:
+        common.append(r.c.policy_id == sa.bindparam("policy_id", type_=sa.String))
+    current = sa.select(*columns).where(schema.CURRENT_LIVE, *common)
+    history = sa.select(*columns).where(schema.HISTORY_LIVE, r.c.end_us > instant, *common)
+    both = sa.union_all(current, history).subquery()
+    query = sa.select(both)
+    if wanted is not None:
+        query = query.where(both.c.status.in_(sorted(wanted)))
+    query = query.order_by(both.c.due, both.c.complaint_id, both.c.pos)
+    if limit:
+        query = query.limit(sa.bindparam("limit", type_=sa.Integer))
+    return query  # type: ignore[no-any-return]
+
+
+def _sync_indexes(conn: sa.engine.Connection) -> None:
+    """Create the indexes a store made by an earlier version lacks; drop obsolete ones.
+
+    ``create_all`` creates missing tables (with their indexes) but leaves existing tables as
+    they are; an index is derived data, so adding or replacing one needs no version change.
+    """
+    sa = _sqlalchemy()
+    inspector = sa.inspect(conn)
+    for table in schema.metadata.sorted_tables:
+        obsolete = schema.OBSOLETE_INDEXES.get(table.name, ())
+        if not table.indexes and not obsolete:
+            continue
+        present = {ix["name"] for ix in inspector.get_indexes(table.name)}
+        for index in sorted(table.indexes, key=lambda ix: str(ix.name)):
+            if index.name not in present:
+                log.info("store: creating index %s", index.name)
+                index.create(conn)
+        for name in obsolete:
+            if name in present:
+                log.info("store: dropping obsolete index %s", name)
+                conn.execute(sa.text(f"DROP INDEX {name}"))
 
 
 def _save_calendar(conn: sa.engine.Connection, calendar: WorkingDayCalendar) -> None:
