@@ -157,14 +157,9 @@ Answer = tuple[bool, date, bool]
 """One target's answer for one complaint, as :meth:`RuleSet.answers` gives it: ``(owed, due,
 impossible)``, the fields of :class:`Due` in order."""
 
-_Plain = tuple[str, Target, tuple[str, ...], str | None, tuple[str, ...], str, bool, bool]
-"""A rule as :meth:`RuleSet.answers` reads it: id, target, routes, the act that keeps it
-listed (or ``None``), triggers, anchor, counts from the clock, counts back."""
-
-
-_PLANS_KEPT = 32
-"""How many sets of targets asked for :meth:`RuleSet.answers` keeps the plain rules of, per
-policy (every rule, the response targets, a court update ...); others are made each time."""
+_SUBSETS_KEPT = 32
+"""How many sets of targets asked of :meth:`RuleSet.answers` it keeps the rules of, per
+policy (the response targets, a court update ...); others are picked out each time."""
 
 
 @attrs.frozen
@@ -175,10 +170,10 @@ class RuleSet:
     rules: tuple[Rule, ...]
     limit: Rule | None
     """The limit on the complainant (the six-month rule), or ``None``."""
-    _plain: dict[frozenset[str] | None, tuple[tuple[_Plain, ...], bool]] = attrs.field(
+    _subsets: dict[frozenset[str], RuleSet] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
     )
-    # For answers(): the rules as plain tuples, all of them (key None) or those some ids need.
+    # For answers(only=...): the rules those ids need, as a RuleSet of their own.
 
     @property
     def parameters(self) -> Parameters:
@@ -209,75 +204,26 @@ class RuleSet:
         calendar: WorkingDayCalendar,
         only: frozenset[str] | None = None,
     ) -> dict[str, Answer]:
-        """:meth:`evaluate` for one complaint, written for Python bools and dates.
+        """:meth:`evaluate` for one complaint over :class:`ScalarOps`, each answer as a tuple
+        ``(owed, due, impossible)``.
 
-        ``answers(facts, calendar)[i] == astuple(evaluate(facts, ScalarOps(calendar,
-        parameters))[i])`` for every target id ``i`` (``tests/test_rules_scalar.py``); the same
-        decisions without an :class:`Ops` call or a :class:`Due` per target, about three times
-        faster. With ``only``, just those targets' answers (and whatever they are weighed
-        against) are worked out; the others are left out.
+        With ``only``, just those targets' answers (and those of whatever they are weighed
+        against) are worked out, by the same :meth:`evaluate` over just those rules; the
+        others are left out. The rules are written once: this is a narrower question, not a
+        second implementation.
         """
-        plain, weigh = self._plan(only)
-        params = self.policy.parameters
-        on_route, triggered, done, anchors = (
-            facts.on_route,
-            facts.triggered,
-            facts.done,
-            facts.anchors,
-        )
-        receipt, clock = facts.receipt, facts.clock
-        out: dict[str, Answer] = {}
-        for rule_id, target, routes, kept_by, triggers, anchor, restarts, backward in plain:
-            owed = False
-            for route in routes:
-                if on_route[route]:
-                    owed = True
-                    break
-            if kept_by is not None and not owed:
-                owed = done[kept_by]
-            if triggers and owed:
-                owed = False
-                for name in triggers:
-                    if triggered[name]:
-                        owed = True
-                        break
-            if anchor == "receipt":
-                day = clock if restarts else receipt
-            else:
-                day, present = anchors[anchor]
-                owed = owed and present
-            if not owed:
-                out[rule_id] = (False, day, False)
-                continue
-            due = target.due(day, calendar, params)
-            out[rule_id] = (True, due, backward and due < max(receipt, facts.hearing_known))
-        if weigh:
-            for rule_id, target, *_ in plain:
-                against = target.weighed_against
-                if not against:
-                    continue
-                owed, due, impossible = out[rule_id]
-                limits = [out[i] for i in against if i in out and i != rule_id]
-                if not limits or not owed:
-                    continue
-                has_limit, limit_due, _ = limits[-1]
-                for limit_owed, other_due, _ in reversed(limits[:-1]):
-                    if limit_owed:
-                        limit_due = other_due
-                        has_limit = True
-                if has_limit and due >= limit_due:
-                    out[rule_id] = (False, due, impossible)
-        return out
+        rules = self if only is None else self._subset(only)
+        out = rules.evaluate(facts, ScalarOps(calendar, self.parameters))
+        return {i: (d.owed, d.due, d.impossible) for i, d in out.items()}
 
-    def _plan(self, only: frozenset[str] | None) -> tuple[tuple[_Plain, ...], bool]:
-        """The rules :meth:`answers` works out for ``only`` (every rule for ``None``): the ids
-        asked for and, when targets are weighed, every target they are weighed against."""
-        found = self._plain.get(only)
+    def _subset(self, only: frozenset[str]) -> RuleSet:
+        """The rules for ``only``: the ids asked for and, when targets are weighed, every
+        target they are weighed against (in the policy's order)."""
+        found = self._subsets.get(only)
         if found is not None:
             return found
-        weigh = self.parameters.response_before_hearing == "only-if-before-limit"
-        wanted = None if only is None else set(only)
-        if wanted is not None and weigh:
+        wanted = set(only)
+        if self.parameters.response_before_hearing == "only-if-before-limit":
             by_id = {r.target.id: r.target for r in self.rules}
             todo = [i for i in wanted if i in by_id]
             while todo:
@@ -285,23 +231,13 @@ class RuleSet:
                     if other in by_id and other not in wanted:
                         wanted.add(other)
                         todo.append(other)
-        plain = tuple(
-            (
-                t.id,
-                t,
-                t.routes,
-                t.met_by if t.kept_when_met else None,
-                t.triggers,
-                t.anchor,
-                t.restarts,
-                t.backward,
-            )
-            for t in (r.target for r in self.rules)
-            if wanted is None or t.id in wanted
+        found = RuleSet(
+            policy=self.policy,
+            rules=tuple(r for r in self.rules if r.target.id in wanted),
+            limit=self.limit,
         )
-        found = (plain, weigh)
-        if len(self._plain) < _PLANS_KEPT:
-            self._plain[only] = found
+        if len(self._subsets) < _SUBSETS_KEPT:
+            self._subsets[only] = found
         return found
 
     def _weighed(self, rule: Rule, out: Mapping[str, Due[B, D]], ops: Ops[B, D]) -> Due[B, D]:
