@@ -226,7 +226,7 @@ def first_obligation(
     """The first of ``ids`` (in that order) among the obligations at ``at``, or ``None``.
 
     Equal to ``next((o for i in ids for o in derive_forward_only(situation, eras, calendar,
-    at) if o.id == i), None)`` (``tests/test_rules_scalar.py``), for less work: under one
+    at) if o.id == i), None)`` (``tests/test_properties_scalar.py``), for less work: under one
     policy only those targets, and what they are weighed against, are worked out. For
     example ``first_obligation(..., RESPONSE_TARGETS)`` is the response owed now.
     """

@@ -13,10 +13,8 @@ in the same code, and cannot disagree; statuses (met, breached, extended ...) ar
 path's alone, since they need the history.
 
 :func:`~complaint_workflow.obligations.derive_obligations` reads one complaint's answers from
-:meth:`RuleSet.answers`: the same decisions written out for Python bools and dates (no
-:class:`Ops` call, no :class:`Due` per target), proven equal to :meth:`RuleSet.evaluate` over
-:class:`ScalarOps` by a differential property over drawn policies and facts
-(``tests/test_properties_scalar.py``, with seeded bugs it catches).
+:meth:`RuleSet.answers`, which is :meth:`RuleSet.evaluate` over :class:`ScalarOps` (over just
+the rules asked for, when only some targets are wanted): one writing of the rules serves both.
 
 The six-month rule is the policy's limit on the complainant (the target ``owed_by =
 "complainant"``); :meth:`RuleSet.late` decides the intake gate from it, for both paths too.
