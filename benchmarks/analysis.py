@@ -508,8 +508,8 @@ def bench_simulation(quick: bool) -> None:
                 "sweep on a 2-process pool vs in turn",
                 speedup >= TARGET_SWEEP,
                 f"{speedup:.2f}x (target >= {TARGET_SWEEP:g}x; a CPU-bound loop got "
-                f"{possible:.2f}x on the same pool in this run, and the simulations' own "
-                f"slow-down when two run at once allows {allowed:.2f}x)",
+                f"{possible:.2f}x on the same pool in this run; the simulations, each slowed "
+                f"down by the other running at once, allow {allowed:.2f}x)",
             )
         )
     except Exception as exc:  # another developer's module, still in progress
@@ -605,8 +605,8 @@ def bench_sweep(quick: bool) -> tuple[float, float, float]:
         # The simulations' own slow-down with two at once: each task timed in its worker.
         tasks = [SimulationTask(POLICY, s, parameters=params) for s in seeds]
         together = sum(pool.map(_timed_task, tasks))
-    alone = sum(_timed_task(task) for task in tasks)
-    allowed = 2 * alone / together
+    alone = sum(_timed_task(task) for task in tasks)  # in turn here, with the pool gone
+    allowed = 2 * alone / together  # the speed-up the pool would give with no overhead
     pd.testing.assert_frame_equal(swept, serial)
     print(
         f"  sweep of {len(seeds)} seeds: in turn {fmt(t_serial)}, on 2 processes {fmt(t_pool)}"

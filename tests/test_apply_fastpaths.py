@@ -159,6 +159,30 @@ class _PostInit:
 
 
 @attrs.frozen(weakref_slot=False)
+class _PreInit:
+    a: int
+
+    def __attrs_pre_init__(self) -> None:
+        pass
+
+
+@attrs.frozen(weakref_slot=False)
+class _InitFalse:
+    a: int
+    b: list[int] = attrs.field(init=False, factory=list)
+
+
+@attrs.frozen(weakref_slot=False, cache_hash=True)
+class _CachedHash:
+    a: int
+
+
+@attrs.frozen(weakref_slot=False)
+class _Aliased:
+    _a: int
+
+
+@attrs.frozen(weakref_slot=False)
 class _Base:
     a: int
 
@@ -171,17 +195,31 @@ class _Derived(_Base):
 @pytest.mark.parametrize(
     ("cls", "why"),
     [
-        (_WithWeakref, "slots"),
+        (_WithWeakref, "weak-reference slot"),
         (_Mutable, "not frozen"),
         (_Validated, "validator"),
         (_PostInit, "__attrs_post_init__"),
+        (_PreInit, "__attrs_pre_init__"),
+        (_InitFalse, "init=False"),
+        (_CachedHash, "cached hash"),
         (_Derived, "base class"),
     ],
 )
 def test_a_class_that_would_lose_a_check_gets_no_builder(cls: type[Any], why: str) -> None:
-    """builder refuses a class whose own constructor does more than store its fields."""
+    """builder and evolver refuse a class whose own constructor does more than store its
+    fields."""
     with pytest.raises(TypeError, match=why):
         builder(cls)
+    with pytest.raises(TypeError, match=why):
+        evolver(cls)
+
+
+def test_an_evolver_refuses_fields_given_to_init_by_another_name() -> None:
+    """A private field is given to attrs.evolve by its alias: no evolver for such a class,
+    while a positional builder (which names no field) is fine."""
+    with pytest.raises(TypeError, match="another name"):
+        evolver(_Aliased)
+    assert builder(_Aliased)(1) == _Aliased(1)
 
 
 # --------------------------------------------------------------------- stored times

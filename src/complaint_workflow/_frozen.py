@@ -25,8 +25,9 @@ so it is used for internal copies whose values the library made or checked itsel
 
 from __future__ import annotations
 
+import sysconfig
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -35,11 +36,18 @@ __all__ = ["builder", "evolver"]
 T = TypeVar("T")
 
 
+_FREE_THREADED: Final = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
+"""On a free-threaded build, assigning ``__class__`` may pause every thread: there the class's
+own constructor and ``attrs.evolve`` are used instead (same values, the usual cost)."""
+
+
 def builder(cls: type[T]) -> Callable[..., T]:
     """A positional constructor for the frozen attrs class ``cls``: ``build(*values)`` is
     equal to ``cls(*values)`` (every field given, in ``attrs.fields`` order), made with plain
     attribute stores. Raises ``TypeError`` when ``cls`` does not qualify (see the module)."""
     names = _fields_of(cls)
+    if _FREE_THREADED:  # pragma: no cover - not the build CI runs
+        return cls
     params = ", ".join(f"v{i}" for i in range(len(names)))
     stores = "".join(f"    obj.{name} = v{i}\n" for i, name in enumerate(names))
     return _compiled(cls, "build", params, stores)
@@ -51,12 +59,23 @@ def evolver(cls: type[T], always: tuple[str, ...] = ()) -> Callable[..., T]:
     ``evolve(src, *new_always, changes)`` is equal to ``attrs.evolve(src, **dict(zip(always,
     new_always)), **changes)``: every field read from ``src`` and stored plainly, the fields
     named in ``always`` given positionally, then each of ``changes`` (a mapping of field names
-    to values; a name that is not a field raises ``AttributeError``).
+    to values; a name that is not a field raises ``AttributeError``; ``changes`` must not
+    name a field of ``always``, which ``attrs.evolve`` would refuse and this lets win).
     """
     names = _fields_of(cls)
+    aliased = [f.name for f in attrs.fields(cls) if f.alias != f.name]  # type: ignore[arg-type]
+    if aliased:  # attrs.evolve takes these by their alias, a change here by the name
+        raise TypeError(f"{cls.__name__} has fields given by another name: {aliased}")
     unknown = set(always) - set(names)
     if unknown:
         raise TypeError(f"{cls.__name__} has no fields {sorted(unknown)}")
+    if _FREE_THREADED:  # pragma: no cover - not the build CI runs
+
+        def plain(src: T, *values: Any) -> T:
+            *given, changes = values
+            return attrs.evolve(src, **dict(zip(always, given, strict=True)), **changes)  # type: ignore[misc]
+
+        return plain
     params = ", ".join(["src", *(f"new_{n}" for n in always), "changes"])
     stores = "".join(
         f"    obj.{n} = new_{n}\n" if n in always else f"    obj.{n} = src.{n}\n" for n in names
@@ -101,14 +120,23 @@ def _check_layout(cls: type[Any], twin: type[Any]) -> None:
 
 
 def _why_not(cls: type[Any], names: tuple[str, ...], fields: Any) -> str:
+    """Why ``cls``'s own ``__init__`` (or ``attrs.evolve``) would do more than store the
+    fields it is given, or ``""``."""
     if cls.__bases__ != (object,):
         return "it has a base class"
     if getattr(cls, "__setattr__", None) is object.__setattr__:
         return "it is not frozen"
-    if set(getattr(cls, "__slots__", ("__dict__",))) != set(names):
-        return "its slots are not exactly its fields (declare it weakref_slot=False)"
-    if hasattr(cls, "__attrs_post_init__"):
-        return "it has __attrs_post_init__"
-    if any(f.converter is not None or f.validator is not None for f in fields):
-        return "a field has a converter or a validator"
+    slots = set(getattr(cls, "__slots__", ("__dict__",)))
+    if slots - set(names) == {"__weakref__"}:
+        return "it has a weak-reference slot (declare it weakref_slot=False)"
+    if slots != set(names):
+        return "its slots are not exactly its fields (a cached hash, or no slots)"
+    for hook in ("__attrs_pre_init__", "__attrs_post_init__"):
+        if hasattr(cls, hook):
+            return f"it has {hook}"
+    for f in fields:
+        if f.converter is not None or f.validator is not None:
+            return f"field {f.name} has a converter or a validator"
+        if not f.init:
+            return f"field {f.name} is not set by __init__ (init=False)"
     return ""
