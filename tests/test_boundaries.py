@@ -25,8 +25,9 @@ from complaint_workflow import (
 from complaint_workflow.calendar import as_london, end_of_day
 from complaint_workflow.durations import CalendarDays, Months, Weeks, WorkingDays
 from complaint_workflow.errors import PolicyError
-from complaint_workflow.obligations import Obligation, derive_obligations
+from complaint_workflow.obligations import Obligation, derive_obligations, situation_facts
 from complaint_workflow.policy import Policy, Target
+from complaint_workflow.rules import compile_policy
 from complaint_workflow.situation import Delay, RouteStates, Situation
 
 LONDON = ZoneInfo("Europe/London")
@@ -241,6 +242,9 @@ def test_contact_and_triage_anchors():
         }
     )
     assert "after-contact" not in by_id(situation(), policy)
+    assert "after-triage" not in by_id(situation(), policy)
+    contacted = (("contact", datetime(2024, 6, 13, 9, tzinfo=LONDON)),)
+    assert "after-triage" not in by_id(situation(done=contacted), policy)
     done = (
         ("contact", datetime(2024, 6, 13, 9, tzinfo=LONDON)),
         ("triage", datetime(2024, 6, 14, 9, tzinfo=LONDON)),
@@ -278,6 +282,12 @@ def test_response_before_hearing_only_if_before_limit(rule, hearing, listed):
     got = by_id(situation(hearing=hearing), policy)
     assert ("response-before-hearing" in got) is listed
     assert got["response"].due == date(2024, 7, 3)
+    # Asked for alone, the target is still weighed against the limits it falls after.
+    rules = compile_policy(policy)
+    facts = situation_facts(situation(hearing=hearing), policy, CAL)
+    alone = rules.answers(facts, CAL, frozenset({"response-before-hearing"}))
+    assert alone["response-before-hearing"] == rules.answers(facts, CAL)["response-before-hearing"]
+    assert alone["response-before-hearing"][0] is listed
 
 
 def test_delay_sent_at_end_of_due_date_does_not_extend():
