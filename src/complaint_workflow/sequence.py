@@ -41,8 +41,9 @@ class Timeline(Sequence[T], Generic[T]):
 
         Safe for threads without a lock: ``list.append`` is atomic, and the item is kept in
         place only if it landed right after this view's items. When another thread appended
-        first, this one's item is left beyond every view's end (no view ever sees it) and
-        the new view gets its own copy, as for a branch.
+        first, this one's item is left beyond every view's end (no view ever sees it; the
+        other thread's next append copies once, as for a branch) and the new view gets its
+        own copy, as for a branch.
         """
         items, n = self._items, self._len
         if len(items) == n:
