@@ -602,7 +602,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # ---- 4. a machine per complaint
     k = bench_machine_each(repeat, min_time, machines)
-    print("\n4. Context: one transitions.Machine of the procedure route per complaint")
+    print("\n6. Context: one transitions.Machine of the procedure route per complaint")
     print(
         f"   build one Machine (with its model)          {us(k['build'])}"
         f"   = {k['build'] / a['apply']:.1f}x one apply"

@@ -9,13 +9,24 @@ that was the largest single cost of :meth:`Complaint.apply
 
 :func:`builder` makes, once per class, a constructor that stores the fields with plain
 attribute stores into an instance of a *twin*: a class with exactly the same slots and no
-``__setattr__`` of its own. It then sets the instance's class to the frozen class. Python
-allows that ``__class__`` assignment only between classes of the same memory layout, which
-the twin has by construction; :func:`builder` checks once, when it is called, that the class
-qualifies (frozen, slotted, no weak-reference slot, no base class of its own, no converter,
-no validator, no ``__attrs_post_init__``) and that Python accepts the assignment.
-:func:`evolver` does the same for a copy of an existing value with some fields replaced
-(``attrs.evolve`` without the checks): every field is read from the original.
+``__setattr__`` of its own. It then sets the instance's class to the frozen class.
+
+Two kinds of condition decide which classes qualify, and :func:`builder` checks both once,
+when it is called:
+
+- *Nothing skipped that matters:* the class's own ``__init__`` must only store its fields, so
+  no converter or validator, no ``__attrs_pre_init__`` or ``__attrs_post_init__``, no
+  ``init=False`` field (which ``__init__`` would set to its default), no base class of its
+  own. :func:`evolver` also refuses a field given to ``__init__`` by another name (a private
+  field), which ``attrs.evolve`` takes by that name.
+- *The class assignment must be allowed:* Python assigns ``__class__`` only between classes
+  of the same memory layout, and it does not count two classes with a weak-reference slot
+  as the same layout even when their slots are identical; a cached hash adds a slot the
+  fields do not have. So the class must be slotted with exactly its fields as slots
+  (declared ``weakref_slot=False``, no ``cache_hash``). The assignment is then tried once.
+
+:func:`evolver` makes a copy of an existing value with some fields replaced (``attrs.evolve``
+without the checks): every other field is read from the original.
 
 The result is the frozen value the class's own ``__init__`` would have made from the same
 values: same class, same fields, equal, hashable where the class is, still refusing every
