@@ -287,7 +287,7 @@ def test_response_before_hearing_only_if_before_limit(rule, hearing, listed):
     facts = situation_facts(situation(hearing=hearing), policy, CAL)
     alone = rules.answers(facts, CAL, frozenset({"response-before-hearing"}))
     assert alone["response-before-hearing"] == rules.answers(facts, CAL)["response-before-hearing"]
-    assert alone["response-before-hearing"][0] is listed
+    assert alone["response-before-hearing"].owed is listed
 
 
 def test_delay_sent_at_end_of_due_date_does_not_extend():

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
@@ -259,9 +260,9 @@ def _first_owed_dropped(answers: Callable[..., Any]) -> Callable[..., Any]:
 
     def broken(self: RuleSet, facts: Any, calendar: Any, only: Any = None) -> Any:
         out = dict(answers(self, facts, calendar, only))
-        owed = [i for i, answer in out.items() if answer[0]]
+        owed = [i for i, answer in out.items() if answer.owed]
         if owed:
-            out[owed[0]] = (False, *out[owed[0]][1:])
+            out[owed[0]] = attrs.evolve(out[owed[0]], owed=False)
         return out
 
     return broken

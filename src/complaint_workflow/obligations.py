@@ -180,9 +180,9 @@ def _derive(
     for rule in rules.rules:
         target = rule.target
         answer = answers.get(target.id)
-        if answer is None or not answer[0]:
+        if answer is None or not answer.owed:
             continue
-        _, original, impossible = answer
+        original, impossible = answer.due, answer.impossible
         due = original
         if delays:
             cached = extensions.get(target.id)

@@ -151,10 +151,6 @@ class Rule:
         return ops.lt(due, ops.maximum(facts.receipt, facts.hearing_known))
 
 
-Answer = tuple[bool, date, bool]
-"""One target's answer for one complaint, as :meth:`RuleSet.answers` gives it: ``(owed, due,
-impossible)``, the fields of :class:`Due` in order."""
-
 _SUBSETS_KEPT = 32
 """How many sets of targets asked of :meth:`RuleSet.answers` it keeps the rules of, per
 policy (the response targets, a court update ...); others are picked out each time."""
@@ -201,9 +197,8 @@ class RuleSet:
         facts: Facts[bool, date],
         calendar: WorkingDayCalendar,
         only: frozenset[str] | None = None,
-    ) -> dict[str, Answer]:
-        """:meth:`evaluate` for one complaint over :class:`ScalarOps`, each answer as a tuple
-        ``(owed, due, impossible)``.
+    ) -> dict[str, Due[bool, date]]:
+        """:meth:`evaluate` for one complaint, over :class:`ScalarOps` on ``calendar``.
 
         With ``only``, just those targets' answers (and those of whatever they are weighed
         against) are worked out, by the same :meth:`evaluate` over just those rules; the
@@ -211,8 +206,7 @@ class RuleSet:
         second implementation.
         """
         rules = self if only is None else self._subset(only)
-        out = rules.evaluate(facts, ScalarOps(calendar, self.parameters))
-        return {i: (d.owed, d.due, d.impossible) for i, d in out.items()}
+        return rules.evaluate(facts, ScalarOps(calendar, self.parameters))
 
     def _subset(self, only: frozenset[str]) -> RuleSet:
         """The rules for ``only``: the ids asked for and, when targets are weighed, every
